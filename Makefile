@@ -1,0 +1,55 @@
+# Quick start: `make run` serves the demo site; `make test` runs every test.
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PIP := $(PYTHON) -m pip
+PYTHON_SYSTEM ?= python3
+
+.PHONY: install install-dev run test test-fast lint bench browser clean
+
+$(PYTHON):
+	$(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PYTHON)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PYTHON)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## run: migrate, load the demo and serve web + Celery worker + beat (Ctrl-C stops all)
+run: install
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py load_demo
+	@echo "Site: http://127.0.0.1:8000  Admin: http://127.0.0.1:8000/admin/ (admin/admin)  Mail: http://127.0.0.1:8000/dev/mail/"
+	$(VENV)/bin/honcho --procfile Procfile.dev start
+
+## browser: Debian's Chromium for the Playwright tests (never downloaded by Playwright)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## test: the whole suite, on PostgreSQL when DATABASE_URL is set, SQLite otherwise
+test: install-dev browser
+	$(VENV)/bin/pytest
+
+test-fast: install-dev
+	$(VENV)/bin/pytest -m "not browser"
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## bench: production settings on PostgreSQL behind gunicorn; prints req/s against the floor
+bench: install-dev
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf var db.sqlite3 .pytest_cache

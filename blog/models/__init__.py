@@ -1,0 +1,16 @@
+from .base import BasePage, SeoSettings
+from .pages import ArticleAuthor, ArticleIndexPage, ArticlePage, ArticleTag, HomePage, RelatedArticle
+from .snippets import Author, Category
+
+__all__ = [
+    "ArticleAuthor",
+    "ArticleIndexPage",
+    "ArticlePage",
+    "ArticleTag",
+    "Author",
+    "BasePage",
+    "Category",
+    "HomePage",
+    "RelatedArticle",
+    "SeoSettings",
+]

@@ -1,0 +1,100 @@
+"""Full-page cache for anonymous readers.
+
+Django's own cache middleware cannot tell when a page is published, so a reader could
+see a stale article for the whole timeout. Here every cached page belongs to a
+*generation*: publishing, unpublishing, moving or deleting a page, or changing a
+snippet that pages display, starts a new generation, so the next anonymous request
+renders afresh. Requests that carry a session (editors, voters) are never served
+from the cache, and responses that hold a CSRF token or set a cookie are never stored.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import post_delete, post_save
+
+GENERATION_KEY = "page-cache:generation"
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/dev/", "/static/", "/media/")
+_snippet_models = []
+
+
+def _cache():
+    return caches["default"]
+
+
+def current_generation():
+    return _cache().get(GENERATION_KEY) or 0
+
+
+def invalidate(**kwargs):
+    cache = _cache()
+    cache.add(GENERATION_KEY, 0, timeout=None)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def invalidate_on_change(model):
+    """Class decorator: saving or deleting this model invalidates cached pages."""
+    post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+    post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}")
+    _snippet_models.append(model)
+    return model
+
+
+def connect_invalidation_signals():
+    from wagtail.models import Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    page_published.connect(invalidate, dispatch_uid="page-cache-published")
+    page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
+    post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
+    invalidate_on_change(Site)
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not self.is_cacheable_request(request):
+            return self.get_response(request)
+
+        cache = _cache()
+        key = "page-cache:{}:{}:{}:{}".format(
+            current_generation(), request.scheme, request.get_host(), request.get_full_path()
+        )
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if self.is_cacheable_response(request, response):
+            if hasattr(response, "render") and callable(response.render):
+                response.add_post_render_callback(lambda r: cache.set(key, r, seconds))
+            else:
+                cache.set(key, response, seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def is_cacheable_request(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(SKIPPED_PREFIXES)
+        )
+
+    @staticmethod
+    def is_cacheable_response(request, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_USED")
+            and "private" not in cache_control
+            and "no-cache" not in cache_control
+        )

@@ -1,0 +1,30 @@
+"""Local development: SQLite, a broker that needs no server, mail caught to files."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = True
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"
+ALLOWED_HOSTS = ["*"]
+
+# Kombu's filesystem transport: the worker and beat share a folder instead of a server.
+if not os.environ.get("CELERY_BROKER_URL"):
+    CELERY_BROKER_DIR = BASE_DIR / "var" / "broker"
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR),
+        "data_folder_out": str(CELERY_BROKER_DIR),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+
+# Mail is written to var/mail/ and readable at /dev/mail/ (see research_site.dev_mail).
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+
+for folder in (BASE_DIR / "var" / "broker" / "processed", EMAIL_FILE_PATH):
+    folder.mkdir(parents=True, exist_ok=True)
