@@ -14,7 +14,6 @@ from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "page-cache:generation"
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/dev/", "/static/", "/media/")
-_snippet_models = []
 
 
 def _cache():
@@ -38,7 +37,6 @@ def invalidate_on_change(model):
     """Class decorator: saving or deleting this model invalidates cached pages."""
     post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
     post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}")
-    _snippet_models.append(model)
     return model
 
 
@@ -62,9 +60,8 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
 
         cache = _cache()
-        key = "page-cache:{}:{}:{}:{}".format(
-            current_generation(), request.scheme, request.get_host(), request.get_full_path()
-        )
+        generation = current_generation()
+        key = f"page-cache:{generation}:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"

@@ -1,9 +1,14 @@
 """Page furniture every page shares: meta tags with one fallback chain."""
 
+from django.core.cache import cache
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.lookups import StartsWith
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 
 
 @register_setting(icon="site")
@@ -28,6 +33,28 @@ class SeoSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "SEO and social defaults"
+
+    @staticmethod
+    def cache_key(site_id):
+        return f"seo-settings:{site_id}"
+
+    @classmethod
+    def for_request(cls, request):
+        """Per-site settings from the cache, so pages render without a query for them."""
+        site = Site.find_for_request(request)
+        if site is None:
+            return cls()
+        settings = cache.get(cls.cache_key(site.pk))
+        if settings is None:
+            settings = cls.objects.select_related("default_social_image").filter(site=site).first()
+            settings = settings or cls.for_site(site)
+            cache.set(cls.cache_key(site.pk), settings, 60 * 60)
+        return settings
+
+
+@receiver([post_save, post_delete], sender=SeoSettings)
+def forget_cached_seo_settings(sender, instance, **kwargs):
+    cache.delete(SeoSettings.cache_key(instance.site_id))
 
 
 class BasePage(Page):
@@ -62,6 +89,21 @@ class BasePage(Page):
     @property
     def listing_image(self):
         return None
+
+    @classmethod
+    def routing_queryset(cls):
+        """The queryset HomePage.route fetches this page with: add what templates need."""
+        return cls.objects.all()
+
+    def get_view_restrictions(self):
+        """Restrictions on this page or an ancestor, in one query instead of two.
+
+        Wagtail first loads every ancestor to resolve aliases; a page that is not an
+        alias cannot sit under one, so its own path prefixes are enough.
+        """
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.filter(StartsWith(Value(self.path), F("page__path")))
 
     def meta_title(self):
         return self.seo_title or self.title

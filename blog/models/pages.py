@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models.lookups import StartsWith
 from django.http import Http404
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -9,7 +10,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from blog.blocks import ArticleBodyBlock
@@ -22,20 +23,26 @@ RECENT_POSTS = 3
 RELATED_ARTICLES = 3
 
 
-def article_cards(queryset):
-    """Articles ready for listing cards: category, cover and authors in fixed queries."""
-    return (
-        queryset.live()
-        .public()
-        .select_related("category", "cover_image")
-        .prefetch_related(
-            Prefetch(
-                "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author__avatar"),
-            )
-        )
-        .defer_streamfields()
+def not_restricted():
+    """Pages under no view restriction, as one NOT EXISTS subquery.
+
+    Wagtail's ``.public()`` runs a separate query every time it is called.
+    """
+    restrictions_above = PageViewRestriction.objects.filter(
+        StartsWith(ExpressionWrapper(OuterRef("path"), output_field=models.TextField()), F("page__path"))
     )
+    return ~Exists(restrictions_above)
+
+
+def authors_prefetch():
+    return Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author__avatar"))
+
+
+def article_cards(queryset, prefetch_authors=True):
+    """Live, public articles ready for listing cards: category, cover and authors."""
+    queryset = queryset.live().filter(not_restricted())
+    queryset = queryset.select_related("category", "cover_image").defer_streamfields()
+    return queryset.prefetch_related(authors_prefetch()) if prefetch_authors else queryset
 
 
 class HomePage(BasePage):
@@ -44,6 +51,31 @@ class HomePage(BasePage):
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
     subpage_types = ["blog.ArticleIndexPage"]
     max_count = 1
+
+    def route(self, request, path_components):
+        """Find the deepest page on the path in one query, then let it route the rest.
+
+        Wagtail walks the tree one level at a time with two queries per level.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(1, len(path_components) + 1)
+        ]
+        deepest = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=url_paths)
+            .only("id", "depth", "content_type")
+            .order_by("-depth")
+            .first()
+        )
+        if deepest is None:
+            raise Http404(f"There is no page at “/{'/'.join(path_components)[:200]}/”.")
+        model = deepest.specific_class
+        queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
+        page = queryset.get(pk=deepest.pk)
+        return page.route(request, path_components[deepest.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -63,18 +95,9 @@ class ArticleIndexPage(BasePage):
         return self.intro
 
     def route(self, request, path_components):
-        # One query for an article instead of Wagtail's generic page + specific lookups.
-        if len(path_components) == 1:
-            article = (
-                ArticlePage.objects.child_of(self)
-                .filter(slug=path_components[0])
-                .select_related("category", "cover_image", "social_image")
-                .first()
-            )
-            if article is None:
-                raise Http404(f"There is no article at “{path_components[0]}”.")
-            article._cached_parent_obj = self
-            return article.route(request, [])
+        # HomePage.route has already looked for a child page on this path.
+        if path_components:
+            raise Http404(f"There is no article at “{'/'.join(path_components)[:200]}”.")
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
@@ -156,6 +179,10 @@ class ArticlePage(BasePage):
     class Meta:
         indexes = [models.Index(fields=["-date"], name="blog_article_date_idx")]
 
+    @classmethod
+    def routing_queryset(cls):
+        return cls.objects.select_related("category", "cover_image", "social_image").prefetch_related("tags")
+
     @property
     def listing_summary(self):
         return self.summary
@@ -163,6 +190,11 @@ class ArticlePage(BasePage):
     @property
     def listing_image(self):
         return self.cover_image
+
+    @property
+    def index_url(self):
+        """The listing this article sits in, without loading the parent page."""
+        return self.url.rstrip("/").rsplit("/", 1)[0] + "/"
 
     @property
     def authors(self):
@@ -181,24 +213,28 @@ class ArticlePage(BasePage):
 
     def recent_posts(self):
         siblings = ArticlePage.objects.sibling_of(self, inclusive=False)
-        return article_cards(siblings).order_by("-date", "-pk")[:RECENT_POSTS]
+        return article_cards(siblings, prefetch_authors=False).order_by("-date", "-pk")[:RECENT_POSTS]
 
     def related_articles(self, exclude=()):
-        """Editors' picks first, else the newest in the same category not in `exclude`."""
-        picked_ids = [link.article_id for link in self.related_links.all()][:RELATED_ARTICLES]
-        if picked_ids:
-            picked = {a.pk: a for a in article_cards(ArticlePage.objects.filter(pk__in=picked_ids))}
-            return [picked[pk] for pk in picked_ids if pk in picked]
-        same_category = ArticlePage.objects.filter(category_id=self.category_id).exclude(
-            pk__in=[self.pk, *exclude]
+        """Editors' picks in their order, then the newest in the same category, in one query."""
+        picks = RelatedArticle.objects.filter(page=self, article=OuterRef("pk"))
+        candidates = (
+            ArticlePage.objects.filter(Exists(picks) | models.Q(category_id=self.category_id))
+            .exclude(pk=self.pk)
+            .exclude(models.Q(pk__in=exclude) & ~Exists(picks))
+            .annotate(pick_order=picks.values("sort_order")[:1])
         )
-        return list(article_cards(same_category).order_by("-date", "-pk")[:RELATED_ARTICLES])
+        return article_cards(candidates, prefetch_authors=False).order_by(
+            F("pick_order").asc(nulls_last=True), "-date", "-pk"
+        )[:RELATED_ARTICLES]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         recent = list(self.recent_posts())
+        related = list(self.related_articles(exclude=[a.pk for a in recent]))
+        prefetch_related_objects([self, *recent, *related], authors_prefetch())
         context["recent_posts"] = recent
-        context["related_articles"] = self.related_articles(exclude=[a.pk for a in recent])
+        context["related_articles"] = related
         return context
 
 

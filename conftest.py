@@ -1,0 +1,33 @@
+import pytest
+from django.core.cache import caches
+from wagtail.models import Page, Site
+
+from blog.tests.factories import ArticleIndexPageFactory, HomePageFactory
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    yield
+    for alias in ("default", "renditions"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def home(db):
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root, slug="home-page")
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    Site.clear_site_root_paths_cache()
+    return home
+
+
+@pytest.fixture
+def blog_index(home):
+    return ArticleIndexPageFactory(parent=home)
