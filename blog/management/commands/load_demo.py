@@ -1,13 +1,15 @@
 """Build the demo site with code: idempotent, so running it twice changes nothing."""
 
 import datetime
+import io
 import json
+import logging
 import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +43,8 @@ def image_for(title, make_png):
     if image is None:
         filename = f"{uuid.uuid5(uuid.NAMESPACE_URL, title).hex[:12]}.png"
         image = Image(title=title)
-        image.file.save(filename, ContentFile(make_png()), save=False)
+        image.file.save(filename, ImageFile(io.BytesIO(make_png()), name=filename), save=False)
+        image._set_image_file_metadata()
         image.save()
     return image
 
@@ -75,6 +78,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        logging.getLogger("wagtail").setLevel(logging.WARNING)  # one progress line, not a log per page
         with_users = settings.DEBUG if options["users"] is None else options["users"]
         home = self.home_page()
         index = self.article_index(home)
