@@ -5,7 +5,9 @@ import io
 import json
 import logging
 import uuid
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,6 +15,7 @@ from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -92,9 +95,17 @@ class Command(BaseCommand):
         self.stdout.write("")
         if with_users:
             self.users()
+        self.load_other_apps()
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {total} articles ({created} new) at /blog/.")
         )
+
+    def load_other_apps(self):
+        """Each other app may ship `<app>/demo.py` with `load(stdout)`; run them in app order."""
+        for app_config in apps.get_app_configs():
+            if app_config.name == "blog" or not module_has_submodule(app_config.module, "demo"):
+                continue
+            import_module(f"{app_config.name}.demo").load(self.stdout)
 
     def home_page(self):
         site = Site.objects.filter(is_default_site=True).first()
