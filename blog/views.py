@@ -1,3 +1,5 @@
+import re
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +21,12 @@ def _page_or_404(paginator, number):
         raise Http404(f"There are {paginator.num_pages} page(s) of results; no page {number}.") from None
 
 
+def search_terms(query):
+    """Plain lower-case words: punctuation and operator words mean nothing to our readers,
+    and SQLite's full-text syntax would reject some of them."""
+    return " ".join(word.lower() for word in re.findall(r"\w+", query))
+
+
 def search(request):
     """Site search over every live, public page type that declares search fields."""
     query = request.GET.get("q", "").strip()
@@ -31,8 +39,11 @@ def search(request):
         context["search_query"] = query[:MAX_QUERY_LENGTH]
         return render(request, "blog/search.html", context, status=400)
 
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    terms = search_terms(query)
+    if query and not terms:
+        context["results"] = []
+    elif terms:
+        results = Page.objects.live().public().specific().search(terms)
         paginator = Paginator(results, RESULTS_PER_PAGE)
         context["results"] = _page_or_404(paginator, request.GET.get("page", "1"))
     return render(request, "blog/search.html", context)

@@ -91,7 +91,7 @@ class AnonymousPageCacheMiddleware:
             response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and not request.META.get("CSRF_COOKIE_USED")
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and "private" not in cache_control
             and "no-cache" not in cache_control
         )

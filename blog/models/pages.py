@@ -71,7 +71,7 @@ class HomePage(BasePage):
             .first()
         )
         if deepest is None:
-            raise Http404(f"There is no page at “/{'/'.join(path_components)[:200]}/”.")
+            raise Http404
         model = deepest.specific_class
         queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
         page = queryset.get(pk=deepest.pk)
@@ -97,7 +97,7 @@ class ArticleIndexPage(BasePage):
     def route(self, request, path_components):
         # HomePage.route has already looked for a child page on this path.
         if path_components:
-            raise Http404(f"There is no article at “{'/'.join(path_components)[:200]}”.")
+            raise Http404
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):

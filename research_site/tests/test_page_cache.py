@@ -1,0 +1,88 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from blog.tests.factories import ArticlePageFactory, CategoryFactory
+from research_site.page_cache import AnonymousPageCacheMiddleware
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def test_second_anonymous_request_is_served_from_cache_without_queries(client, blog_index):
+    article = ArticlePageFactory(parent=blog_index)
+    assert client.get(article.url)["X-Page-Cache"] == "miss"
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert article.title in response.content.decode()
+    assert len(queries) == 0
+
+
+def test_publishing_a_change_shows_on_the_next_anonymous_request(client, blog_index):
+    article = ArticlePageFactory(parent=blog_index, title="First title")
+    client.get(article.url)
+    client.get(blog_index.url)
+
+    article.title = "Corrected title"
+    article.save_revision().publish()
+
+    assert "Corrected title" in client.get(article.url).content.decode()
+    assert "Corrected title" in client.get(blog_index.url).content.decode()
+
+
+def test_unpublishing_shows_on_the_next_anonymous_request(client, blog_index):
+    article = ArticlePageFactory(parent=blog_index)
+    assert client.get(article.url).status_code == 200
+    assert article.title in client.get(blog_index.url).content.decode()
+
+    article.unpublish()
+
+    assert client.get(article.url).status_code == 404
+    assert article.title not in client.get(blog_index.url).content.decode()
+
+
+def test_publishing_a_new_article_shows_in_the_cached_listing(client, blog_index):
+    client.get(blog_index.url)
+    fresh = ArticlePageFactory(parent=blog_index, live=False, title="Fresh off the desk")
+    fresh.save_revision().publish()
+    assert "Fresh off the desk" in client.get(blog_index.url).content.decode()
+
+
+def test_snippet_changes_invalidate_cached_pages(client, blog_index):
+    category = CategoryFactory(name="Research")
+    article = ArticlePageFactory(parent=blog_index, category=category)
+    client.get(article.url)
+    category.name = "Deep Research"
+    category.save()
+    assert "Deep Research" in client.get(article.url).content.decode()
+
+
+def test_signed_in_users_are_never_served_or_stored(client, blog_index):
+    article = ArticlePageFactory(parent=blog_index)
+    client.force_login(get_user_model().objects.create_user("reader", password="x"))
+    first = client.get(article.url)
+    second = client.get(article.url)
+    assert "X-Page-Cache" not in first
+    assert "X-Page-Cache" not in second
+
+
+def test_responses_holding_a_csrf_token_are_not_stored():
+    def view_with_form(request):
+        return HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
+
+    middleware = AnonymousPageCacheMiddleware(view_with_form)
+    first = middleware(RequestFactory().get("/form/"))
+    second = middleware(RequestFactory().get("/form/"))
+    assert first.get("X-Page-Cache") is None
+    assert second.get("X-Page-Cache") is None
