@@ -6,6 +6,8 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from awards.blocks import AwardResultsBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "code", "superscript"]
 
 
@@ -97,3 +99,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     faq = FAQBlock()
     disclaimer = DisclaimerBlock()
     call_to_action = CallToActionBlock()
+    award_results = AwardResultsBlock()

@@ -23,6 +23,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
     "blog",
+    "awards",
     "research_site",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -186,3 +187,11 @@ LOGGING = {
 }
 
 BLOG_ARTICLES_PER_PAGE = 9
+
+# Awards: how long a vote link stays valid, and rate limits on vote requests as
+# (attempts, seconds) per IP and per email domain. Behind a proxy, set the number of
+# trusted hops so the voter's IP is read from X-Forwarded-For.
+AWARDS_LINK_MAX_AGE = 48 * 60 * 60
+AWARDS_RATE_PER_IP = (int(os.environ.get("AWARDS_RATE_PER_IP", "20")), 60 * 60)
+AWARDS_RATE_PER_EMAIL_DOMAIN = (int(os.environ.get("AWARDS_RATE_PER_EMAIL_DOMAIN", "300")), 60 * 60)
+AWARDS_TRUSTED_PROXY_HOPS = int(os.environ.get("AWARDS_TRUSTED_PROXY_HOPS", "0"))

@@ -1,0 +1,86 @@
+"""A category's results, read from the tallies, ready for pages, CSV, API and charts."""
+
+from dataclasses import dataclass, field
+
+from awards import tally
+from awards.models import Category, Nominee, NomineeTally
+
+# Chart geometry, in SVG user units (the SVG scales to its container).
+CHART_WIDTH = 640
+LABEL_WIDTH = 170
+VALUE_WIDTH = 70
+BAR_HEIGHT = 26
+BAR_GAP = 10
+
+
+@dataclass
+class Bar:
+    standing: tally.Standing
+    y: int
+    width: float
+    label_y: int
+
+
+@dataclass
+class CategoryResults:
+    category: Category
+    standings: list
+    total: int
+    bars: list = field(default_factory=list)
+    chart_height: int = 0
+
+    @property
+    def leader(self):
+        return self.standings[0] if self.total else None
+
+    @property
+    def bar_x(self):
+        return LABEL_WIDTH
+
+    @property
+    def value_x(self):
+        return CHART_WIDTH - VALUE_WIDTH + 8
+
+    @property
+    def chart_width(self):
+        return CHART_WIDTH
+
+    def as_dict(self):
+        return {
+            "category": self.category.title,
+            "program": self.category.program.title,
+            "total_votes": self.total,
+            "final": self.category.has_closed(),
+            "results": [
+                {
+                    "rank": s.rank,
+                    "nominee": s.name,
+                    "votes": s.count,
+                    "share": str(s.share),
+                    "summary": f"{s.name} {s.words}",
+                }
+                for s in self.standings
+            ],
+        }
+
+
+def for_category(category):
+    """Standings from the tally rows: two small queries however many votes there are."""
+    nominees = list(Nominee.objects.filter(category=category).order_by("sort_order", "pk"))
+    counts = dict(NomineeTally.objects.filter(nominee__category=category).values_list("nominee_id", "count"))
+    standings = tally.standings((n.pk, n.name, counts.get(n.pk, 0)) for n in nominees)
+    results = CategoryResults(category=category, standings=standings, total=sum(counts.values()))
+    widest = max((s.count for s in standings), default=0) or 1
+    track = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    for row, standing in enumerate(standings):
+        y = row * (BAR_HEIGHT + BAR_GAP)
+        results.bars.append(
+            Bar(
+                standing=standing,
+                y=y,
+                width=round(track * standing.count / widest, 1),
+                label_y=y + BAR_HEIGHT // 2 + 5,
+            )
+        )
+    results.chart_height = max(len(standings) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP, BAR_HEIGHT)
+    return results

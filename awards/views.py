@@ -1,0 +1,202 @@
+import csv
+import random
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from awards import ballots, ratelimit, results, voting
+from awards.forms import VoteForm
+from awards.models import Category, Program
+from awards.tasks import send_ballot_email
+
+CONFIRMATION_STATUS = {
+    voting.Outcome.COUNTED: 200,
+    voting.Outcome.CHANGED: 200,
+    voting.Outcome.REPLAYED: 200,
+    voting.Outcome.ALREADY_VOTED: 409,
+    voting.Outcome.NOT_OPEN: 403,
+    voting.Outcome.GONE: 410,
+}
+
+
+def program_list(request):
+    programs = Program.objects.prefetch_related("categories")
+    return render(request, "awards/program_list.html", {"programs": programs})
+
+
+def program_detail(request, program):
+    program = get_object_or_404(Program, slug=program)
+    categories = program.categories.all()
+    return render(request, "awards/program_detail.html", {"program": program, "categories": categories})
+
+
+def get_category(program, category):
+    return get_object_or_404(Category.objects.select_related("program"), program__slug=program, slug=category)
+
+
+def can_see_hidden_results(user):
+    return user.is_authenticated and user.has_perm("awards.view_vote")
+
+
+def client_ip(request):
+    """The voter's address; behind N trusted proxies, the Nth-from-last X-Forwarded-For entry."""
+    hops = settings.AWARDS_TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def shuffled_for_visitor(request, category, nominees):
+    """The same visitor sees the same order on every visit; different visitors differ.
+
+    The seed is the visitor's CSRF secret (every page with the vote form sets it),
+    hashed with the category so that orders differ between categories too.
+    """
+    get_token(request)
+    secret = request.META["CSRF_COOKIE"]
+    rng = random.Random(ballots.keyed_hash("shuffle", f"{secret}:{category.pk}"))
+    nominees = list(nominees)
+    rng.shuffle(nominees)
+    return nominees
+
+
+def render_category(request, category, form, status=200, message=""):
+    nominees = category.nominees.select_related("logo").order_by("sort_order", "pk")
+    context = {
+        "category": category,
+        "program": category.program,
+        "form": form,
+        "nominees": shuffled_for_visitor(request, category, nominees),
+        "message": message,
+        "is_open": category.is_open(),
+        "results_visible": category.results_visible(),
+    }
+    return render(request, "awards/category_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def category_detail(request, program, category):
+    category = get_category(program, category)
+    nominees = list(category.nominees.all())
+    if request.method != "POST":
+        return render_category(request, category, VoteForm(nominees=nominees))
+
+    form = VoteForm(request.POST, nominees=nominees)
+    ip = client_ip(request)
+    if not ratelimit.allow("ip", ballots.keyed_hash("ip", ip), *settings.AWARDS_RATE_PER_IP):
+        return rate_limited(request, category, "from your network", settings.AWARDS_RATE_PER_IP[1])
+    if form.is_bot():
+        return render_category(
+            request, category, form, 400, "Your vote could not be accepted. Please try again."
+        )
+    if not category.is_open():
+        return render_category(request, category, form, 403, closed_message(category))
+    if not form.is_valid():
+        return render_category(request, category, form, 400)
+
+    email = ballots.normalize_email(form.cleaned_data["email"])
+    domain = ballots.email_domain(email)
+    if not ratelimit.allow("domain", domain, *settings.AWARDS_RATE_PER_EMAIL_DOMAIN):
+        return rate_limited(
+            request, category, f"for addresses at {domain}", settings.AWARDS_RATE_PER_EMAIL_DOMAIN[1]
+        )
+    ballot = ballots.Ballot.new(
+        category_id=category.pk,
+        nominee_id=form.cleaned_data["nominee"],
+        email=email,
+        ip_hash=ballots.keyed_hash("ip", ip),
+        user_agent_hash=ballots.keyed_hash("ua", request.META.get("HTTP_USER_AGENT", "")),
+    )
+    link = request.build_absolute_uri(reverse("awards:confirm", kwargs={"signed": ballots.sign(ballot)}))
+    send_ballot_email.delay(email, category.pk, ballot.nominee_id, link)
+    return redirect("awards:sent", program=category.program.slug, category=category.slug)
+
+
+def rate_limited(request, category, scope, period):
+    response = render_category(
+        request,
+        category,
+        VoteForm(request.POST, nominees=category.nominees.all()),
+        429,
+        f"Too many votes were requested {scope} just now. Please try again later.",
+    )
+    response["Retry-After"] = str(period)
+    return response
+
+
+def closed_message(category):
+    if category.has_closed():
+        return f"Voting in {category.title} closed on {category.closes_at:%d %B %Y at %H:%M} UTC."
+    return f"Voting in {category.title} opens on {category.opens_at:%d %B %Y at %H:%M} UTC."
+
+
+@require_GET
+def vote_sent(request, program, category):
+    category = get_category(program, category)
+    return render(request, "awards/vote_sent.html", {"category": category})
+
+
+@never_cache
+@require_GET
+def confirm(request, signed):
+    """Following the emailed link counts the vote; replaying it changes nothing."""
+    try:
+        ballot = ballots.unsign(signed)
+    except ballots.ExpiredBallot:
+        return render(request, "awards/link_problem.html", {"expired": True}, status=410)
+    except ballots.TamperedBallot:
+        return render(request, "awards/link_problem.html", {"expired": False}, status=400)
+
+    confirmation = voting.confirm(ballot)
+    category = confirmation.category
+    context = {
+        "outcome": confirmation.outcome.value,
+        "category": category,
+        "vote": confirmation.vote,
+        "closed_message": closed_message(category) if category else "",
+    }
+    if category and confirmation.outcome != voting.Outcome.GONE and category.results_visible():
+        context["results"] = results.for_category(category)
+    return render(
+        request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[confirmation.outcome]
+    )
+
+
+@require_GET
+def results_page(request, program, category):
+    category = get_category(program, category)
+    if not (category.results_visible() or can_see_hidden_results(request.user)):
+        response = render(request, "awards/results_hidden.html", {"category": category}, status=403)
+    else:
+        context = {"category": category, "results": results.for_category(category)}
+        response = render(request, "awards/results.html", context)
+    # Results move with every vote: keep them out of the anonymous page cache.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+@require_GET
+def results_csv(request, program, category):
+    category = get_category(program, category)
+    if not (category.results_visible() or can_see_hidden_results(request.user)):
+        return HttpResponse(
+            "Results are hidden until voting closes.\n", status=403, content_type="text/plain; charset=utf-8"
+        )
+    outcome = results.for_category(category)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{category.program.slug}-{category.slug}.csv"'
+    patch_cache_control(response, no_cache=True)
+    writer = csv.writer(response)
+    writer.writerow(["rank", "nominee", "votes", "share_percent"])
+    for standing in outcome.standings:
+        writer.writerow([standing.rank, standing.name, standing.count, f"{standing.share:.1f}"])
+    return response
