@@ -13,7 +13,7 @@ from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "page-cache:generation"
-SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/dev/", "/static/", "/media/")
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/dev/", "/static/", "/media/", "/healthz")
 
 
 def _cache():
@@ -22,6 +22,13 @@ def _cache():
 
 def current_generation():
     return _cache().get(GENERATION_KEY) or 0
+
+
+def generation_for(request):
+    """The generation, read once per request (fragments and the page cache share it)."""
+    if not hasattr(request, "page_cache_generation"):
+        request.page_cache_generation = current_generation()
+    return request.page_cache_generation
 
 
 def invalidate(**kwargs):
@@ -47,7 +54,10 @@ def connect_invalidation_signals():
     page_published.connect(invalidate, dispatch_uid="page-cache-published")
     page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
+    from wagtail.images import get_image_model
+
     invalidate_on_change(Site)
+    invalidate_on_change(get_image_model())
 
 
 class AnonymousPageCacheMiddleware:
@@ -60,7 +70,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
 
         cache = _cache()
-        generation = current_generation()
+        generation = generation_for(request)
         key = f"page-cache:{generation}:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
         response = cache.get(key)
         if response is not None:

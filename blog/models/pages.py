@@ -5,6 +5,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, p
 from django.db.models.lookups import StartsWith
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -181,7 +182,7 @@ class ArticlePage(BasePage):
 
     @classmethod
     def routing_queryset(cls):
-        return cls.objects.select_related("category", "cover_image", "social_image").prefetch_related("tags")
+        return cls.objects.select_related("category", "cover_image", "social_image")
 
     @property
     def listing_summary(self):
@@ -196,9 +197,12 @@ class ArticlePage(BasePage):
         """The listing this article sits in, without loading the parent page."""
         return self.url.rstrip("/").rsplit("/", 1)[0] + "/"
 
-    @property
+    @cached_property
     def authors(self):
-        return [link.author for link in self.article_authors.all()]
+        links = self.article_authors.all()
+        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = links.select_related("author__avatar")
+        return [link.author for link in links]
 
     def clean(self):
         super().clean()
@@ -211,31 +215,69 @@ class ArticlePage(BasePage):
     def faq_items(self):
         return [item for block in self.body if block.block_type == "faq" for item in block.value["items"]]
 
-    def recent_posts(self):
-        siblings = ArticlePage.objects.sibling_of(self, inclusive=False)
-        return article_cards(siblings, prefetch_authors=False).order_by("-date", "-pk")[:RECENT_POSTS]
+    def more_articles(self):
+        """Recent Posts and related articles, from one query.
 
-    def related_articles(self, exclude=()):
-        """Editors' picks in their order, then the newest in the same category, in one query."""
-        picks = RelatedArticle.objects.filter(page=self, article=OuterRef("pk"))
-        candidates = (
-            ArticlePage.objects.filter(Exists(picks) | models.Q(category_id=self.category_id))
-            .exclude(pk=self.pk)
-            .exclude(models.Q(pk__in=exclude) & ~Exists(picks))
-            .annotate(pick_order=picks.values("sort_order")[:1])
+        Recent: the newest other articles in this listing. Related: editors' picks in
+        their order, filled up with the newest in the same category not already recent.
+        """
+        others = ArticlePage.objects.live().filter(not_restricted()).exclude(pk=self.pk)
+        newest = others.sibling_of(self).order_by("-date", "-pk").values("pk")[:RECENT_POSTS]
+        same_category = (
+            others.filter(category_id=self.category_id)
+            .order_by("-date", "-pk")
+            .values("pk")[: RECENT_POSTS + RELATED_ARTICLES]
         )
-        return article_cards(candidates, prefetch_authors=False).order_by(
-            F("pick_order").asc(nulls_last=True), "-date", "-pk"
-        )[:RELATED_ARTICLES]
+        picks = RelatedArticle.objects.filter(page=self).order_by("sort_order")
+        rows = list(
+            article_cards(
+                ArticlePage.objects.filter(
+                    models.Q(pk__in=newest)
+                    | models.Q(pk__in=same_category)
+                    | models.Q(pk__in=picks.values("article_id")[:RELATED_ARTICLES])
+                ),
+                prefetch_authors=False,
+            )
+            .annotate(
+                is_recent=models.Case(
+                    models.When(pk__in=newest, then=True), default=False, output_field=models.BooleanField()
+                ),
+                is_pick=Exists(picks.filter(article=OuterRef("pk"))),
+                pick_order=picks.filter(article=OuterRef("pk")).values("sort_order")[:1],
+            )
+            .order_by("-date", "-pk")
+        )
+        recent = [row for row in rows if row.is_recent]
+        picked = sorted((row for row in rows if row.is_pick), key=lambda row: (row.pick_order or 0))
+        fill = [row for row in rows if row.category_id == self.category_id and not row.is_recent]
+        related = list(dict.fromkeys(picked + fill))[:RELATED_ARTICLES]
+        prefetch_related_objects(recent + related, authors_prefetch())
+        return recent, related
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        recent = list(self.recent_posts())
-        related = list(self.related_articles(exclude=[a.pk for a in recent]))
-        prefetch_related_objects([self, *recent, *related], authors_prefetch())
-        context["recent_posts"] = recent
-        context["related_articles"] = related
+        context["cards"] = ArticleCards(self)
         return context
+
+
+class ArticleCards:
+    """Recent Posts and related articles, loaded only if the template renders them
+    (a cached fragment does not)."""
+
+    def __init__(self, article):
+        self.article = article
+
+    @cached_property
+    def _loaded(self):
+        return self.article.more_articles()
+
+    @property
+    def recent(self):
+        return self._loaded[0]
+
+    @property
+    def related(self):
+        return self._loaded[1]
 
 
 class ArticleAuthor(Orderable):

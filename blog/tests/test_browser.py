@@ -23,7 +23,9 @@ CHROMIUM_FLAGS = [
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make browser)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make browser)"
+    ),
 ]
 
 
@@ -74,7 +76,10 @@ def test_visitor_reads_an_article(page, live_server, blog_index):
         summary="Dollars on a blockchain.",
         body=body(
             ("paragraph", "<p>Stablecoins track a reference asset.</p>"),
-            ("faq", {"title": "FAQ", "items": [{"question": "Are they safe?", "answer": "<p>It depends.</p>"}]}),
+            (
+                "faq",
+                {"title": "FAQ", "items": [{"question": "Are they safe?", "answer": "<p>It depends.</p>"}]},
+            ),
         ),
     )
 

@@ -2,6 +2,7 @@ import datetime
 import os
 import subprocess
 import sys
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -99,9 +100,9 @@ def test_beat_runs_the_scheduler_every_minute():
 
 
 def test_load_demo_builds_the_site_and_is_idempotent(client):
-    call_command("load_demo", users=True, stdout=open(os.devnull, "w"))
+    call_command("load_demo", users=True, stdout=StringIO())
     counts = (ArticlePage.objects.live().count(), Category.objects.count(), Author.objects.count())
-    call_command("load_demo", users=True, stdout=open(os.devnull, "w"))
+    call_command("load_demo", users=True, stdout=StringIO())
 
     assert (ArticlePage.objects.live().count(), Category.objects.count(), Author.objects.count()) == counts
     articles, categories, authors = counts

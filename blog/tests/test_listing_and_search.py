@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 def titles(response):
-    return [h.get_text(strip=True) for h in BeautifulSoup(response.content, "html.parser").select(".card-title")]
+    cards = BeautifulSoup(response.content, "html.parser").select(".card-title")
+    return [card.get_text(strip=True) for card in cards]
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from defusedxml import ElementTree as ET
 from wagtail.models import Site
 
 from blog.models import SeoSettings

@@ -24,6 +24,7 @@ if not os.environ.get("CELERY_BROKER_URL"):
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "0"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 for folder in (BASE_DIR / "var" / "broker" / "processed", EMAIL_FILE_PATH):

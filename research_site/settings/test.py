@@ -17,3 +17,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PAGE_CACHE_SECONDS = 0  # tests that exercise the page cache switch it on
+FRAGMENT_CACHE_SECONDS = 0  # raw renders are what the query-count tests measure

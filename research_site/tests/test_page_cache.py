@@ -86,3 +86,47 @@ def test_responses_holding_a_csrf_token_are_not_stored():
     second = middleware(RequestFactory().get("/form/"))
     assert first.get("X-Page-Cache") is None
     assert second.get("X-Page-Cache") is None
+
+
+@pytest.fixture
+def fragments_on(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+def test_cached_fragments_spare_the_queries_for_body_and_cards(client, blog_index, fragments_on):
+    article = ArticlePageFactory(parent=blog_index)
+    ArticlePageFactory(parent=blog_index)
+    client.get(article.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.url)
+
+    assert article.title in response.content.decode()
+    assert "Recent Posts" in response.content.decode()
+    assert len(queries) <= 5  # site, home, route, article, view restrictions
+
+
+def test_publishing_retires_cached_fragments(client, blog_index, fragments_on):
+    article = ArticlePageFactory(parent=blog_index, summary="Old summary")
+    neighbour = ArticlePageFactory(parent=blog_index, title="Neighbour")
+    client.get(article.url)
+
+    article.summary = "New summary"
+    article.save_revision().publish()
+    neighbour.title = "Renamed neighbour"
+    neighbour.save_revision().publish()
+
+    html = client.get(article.url).content.decode()
+    assert "New summary" in html
+    assert "Renamed neighbour" in html
+
+
+def test_previews_never_use_cached_fragments(client, blog_index, fragments_on):
+    article = ArticlePageFactory(parent=blog_index, summary="Published summary")
+    client.get(article.url)
+    article.summary = "Draft summary"
+
+    response = article.make_preview_request()
+
+    assert "Draft summary" in response.content.decode()

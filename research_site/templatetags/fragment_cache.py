@@ -1,0 +1,49 @@
+"""{% cachefragment "name" vary_on... %}...{% endcachefragment %}
+
+Like Django's {% cache %}, but every key carries the page-cache generation, so a
+publish, unpublish or snippet change retires all fragments at once, and previews
+(which render unsaved content) never read or write the cache.
+"""
+
+import hashlib
+
+from django import template
+from django.conf import settings
+from django.core.cache import cache
+
+from research_site.page_cache import generation_for
+
+register = template.Library()
+
+
+class FragmentCacheNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        request = context.get("request")
+        seconds = settings.FRAGMENT_CACHE_SECONDS
+        if not seconds or request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        parts = [self.name.resolve(context), generation_for(request)]
+        parts += [value.resolve(context) for value in self.vary_on]
+        key = "fragment:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, seconds)
+        return html
+
+
+@register.tag("cachefragment")
+def do_cachefragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% cachefragment %} needs a fragment name.")
+    nodelist = parser.parse(("endcachefragment",))
+    parser.delete_first_token()
+    return FragmentCacheNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]]
+    )
