@@ -64,12 +64,19 @@ class CategoryResults:
         }
 
 
+def tally_count(nominee):
+    try:
+        return nominee.tally.count
+    except NomineeTally.DoesNotExist:
+        return 0
+
+
 def for_category(category):
-    """Standings from the tally rows: two small queries however many votes there are."""
-    nominees = list(Nominee.objects.filter(category=category).order_by("sort_order", "pk"))
-    counts = dict(NomineeTally.objects.filter(nominee__category=category).values_list("nominee_id", "count"))
-    standings = tally.standings((n.pk, n.name, counts.get(n.pk, 0)) for n in nominees)
-    results = CategoryResults(category=category, standings=standings, total=sum(counts.values()))
+    """Standings from the tally rows: one small query however many votes there are."""
+    nominees = Nominee.objects.filter(category=category).select_related("tally").order_by("sort_order", "pk")
+    counts = [(n.pk, n.name, tally_count(n)) for n in nominees]
+    standings = tally.standings(counts)
+    results = CategoryResults(category=category, standings=standings, total=sum(c for _, _, c in counts))
     widest = max((s.count for s in standings), default=0) or 1
     track = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     for row, standing in enumerate(standings):

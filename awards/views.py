@@ -166,9 +166,7 @@ def confirm(request, signed):
     }
     if category and confirmation.outcome != voting.Outcome.GONE and category.results_visible():
         context["results"] = results.for_category(category)
-    return render(
-        request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[confirmation.outcome]
-    )
+    return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[confirmation.outcome])
 
 
 @require_GET

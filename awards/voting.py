@@ -136,7 +136,11 @@ def void(votes, *, reason, moderator, selection):
         VoidRecord.objects.bulk_create(
             [
                 VoidRecord(
-                    vote_id=pk, moderator=moderator, reason=reason, selection=selection, batch=batch,
+                    vote_id=pk,
+                    moderator=moderator,
+                    reason=reason,
+                    selection=selection,
+                    batch=batch,
                     created_at=now,
                 )
                 for pk in ids

@@ -71,7 +71,13 @@ def test_negative_counts_are_refused():
 
 def test_ordinals_past_ten():
     assert [tally.ordinal(n) for n in (11, 12, 13, 21, 22, 23, 101)] == [
-        "11th", "12th", "13th", "21st", "22nd", "23rd", "101st",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "23rd",
+        "101st",
     ]
 
 

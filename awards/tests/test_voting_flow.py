@@ -231,8 +231,12 @@ def test_rate_limit_per_ip(client, narratives, settings):
     assert response["Retry-After"] == "3600"
     assert "Too many votes" in response.content.decode()
     assert len(mail.outbox) == 3
-    assert client.post(category.get_absolute_url(), {"nominee": depin.pk, "email": "x@y.io"},
-                       REMOTE_ADDR="198.51.100.1").status_code == 302
+    assert (
+        client.post(
+            category.get_absolute_url(), {"nominee": depin.pk, "email": "x@y.io"}, REMOTE_ADDR="198.51.100.1"
+        ).status_code
+        == 302
+    )
 
 
 def test_rate_limit_per_email_domain(client, narratives, settings):

@@ -1,0 +1,97 @@
+import csv
+import datetime
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from awards import voting
+from awards.models import Category
+from awards.tests.factories import ballot_for, category_with
+
+pytestmark = pytest.mark.django_db
+
+
+def cast(nominee, voters, start=0):
+    for number in range(start, start + voters):
+        assert voting.confirm(ballot_for(nominee, email=f"v{number}@example.com")).outcome.value == "counted"
+
+
+@pytest.fixture
+def counted():
+    category, (depin, ai, gamefi) = category_with("DePIN", "AI", "GameFi", title="Narratives")
+    cast(depin, 3)
+    cast(ai, 2, start=10)
+    cast(gamefi, 1, start=20)
+    return category
+
+
+def test_results_page_shows_chart_table_and_words(client, counted):
+    response = client.get(counted.get_results_url())
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    svg = soup.select_one(".results-chart svg")
+    assert svg["role"] == "img"
+    labelled_by = svg["aria-labelledby"].split()
+    assert soup.find(id=labelled_by[0]).get_text() == "Narratives: share of 6 counted votes"
+    assert soup.find(id=labelled_by[1]).get_text() == "DePIN 50.0%, AI 33.3%, GameFi 16.7%."
+    widths = [float(rect["width"]) for rect in svg.select("rect")]
+    assert widths[0] > widths[1] > widths[2] > 0
+    assert widths[0] == pytest.approx(3 * widths[2], rel=0.01)
+    rows = [
+        [cell.get_text() for cell in row.select("td, th")] for row in soup.select(".results-table tbody tr")
+    ]
+    assert rows == [["1", "DePIN", "3", "50.0%"], ["2", "AI", "2", "33.3%"], ["3", "GameFi", "1", "16.7%"]]
+    assert "DePIN secured the top position with 50.0% of the total votes." in soup.get_text(" ", strip=True)
+
+
+def test_results_csv(client, counted):
+    response = client.get(counted.get_results_url().replace("results/", "results.csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        ["rank", "nominee", "votes", "share_percent"],
+        ["1", "DePIN", "3", "50.0"],
+        ["2", "AI", "2", "33.3"],
+        ["3", "GameFi", "1", "16.7"],
+    ]
+
+
+def test_hidden_results_stay_hidden_until_close(client, counted, django_user_model):
+    counted.results_policy = Category.Results.AFTER_CLOSE
+    counted.save()
+    response = client.get(counted.get_results_url())
+    assert response.status_code == 403
+    assert "hidden until voting closes" in response.content.decode()
+    assert client.get(counted.get_results_url().replace("results/", "results.csv")).status_code == 403
+
+    counted.closes_at = timezone.now() - datetime.timedelta(seconds=1)
+    counted.save()
+    response = client.get(counted.get_results_url())
+    assert response.status_code == 200
+    assert "Final results" in response.content.decode()
+
+
+def test_confirmation_shows_results_only_where_allowed(client):
+    category, (depin,) = category_with("DePIN", results_policy=Category.Results.AFTER_CLOSE)
+    from awards.ballots import sign
+
+    response = client.get(f"/awards/vote/{sign(ballot_for(depin))}/")
+    assert "Your vote counted" in response.content.decode()
+    assert "Results so far" not in response.content.decode()
+
+
+def test_no_votes_yet(client):
+    category, _ = category_with("DePIN", "AI")
+    response = client.get(category.get_results_url())
+    assert response.status_code == 200
+    assert "No votes counted yet." in response.content.decode()
+
+
+def test_results_page_never_counts_votes(client, counted, django_assert_num_queries):
+    client.get(counted.get_results_url())  # site settings are cached after the first page
+    with django_assert_num_queries(3):  # site, category, nominees with their tallies
+        assert client.get(counted.get_results_url()).status_code == 200
