@@ -48,7 +48,7 @@ def invalidate_on_change(model):
 
 
 def connect_invalidation_signals():
-    from wagtail.models import Site
+    from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(invalidate, dispatch_uid="page-cache-published")
@@ -57,6 +57,7 @@ def connect_invalidation_signals():
     from wagtail.images import get_image_model
 
     invalidate_on_change(Site)
+    invalidate_on_change(PageViewRestriction)
     invalidate_on_change(get_image_model())
 
 

@@ -10,6 +10,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page, PageViewRestriction, Site
 
+from research_site.page_cache import current_generation
+
 
 @register_setting(icon="site")
 class SeoSettings(BaseSiteSetting):
@@ -55,6 +57,16 @@ class SeoSettings(BaseSiteSetting):
 @receiver([post_save, post_delete], sender=SeoSettings)
 def forget_cached_seo_settings(sender, instance, **kwargs):
     cache.delete(SeoSettings.cache_key(instance.site_id))
+
+
+def any_view_restrictions():
+    """Whether any page is private at all: most sites have none, so skip the lookup."""
+    key = f"view-restrictions-exist:{current_generation()}"
+    exists = cache.get(key)
+    if exists is None:
+        exists = PageViewRestriction.objects.exists()
+        cache.set(key, exists, 60 * 60)
+    return exists
 
 
 class BasePage(Page):
@@ -103,6 +115,8 @@ class BasePage(Page):
         """
         if self.alias_of_id:
             return super().get_view_restrictions()
+        if not any_view_restrictions():
+            return PageViewRestriction.objects.none()
         return PageViewRestriction.objects.filter(StartsWith(Value(self.path), F("page__path")))
 
     def meta_title(self):

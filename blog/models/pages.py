@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, prefetch_related_objects
@@ -16,6 +18,7 @@ from wagtail.search import index
 
 from blog.blocks import ArticleBodyBlock
 from blog.reading_time import reading_minutes
+from research_site.page_cache import generation_for
 
 from .base import BasePage
 from .snippets import Category
@@ -60,23 +63,31 @@ class HomePage(BasePage):
         """
         if not path_components:
             return super().route(request, path_components)
-        url_paths = [
-            self.url_path + "/".join(path_components[:length]) + "/"
-            for length in range(1, len(path_components) + 1)
-        ]
-        deepest = (
-            Page.objects.descendant_of(self)
-            .filter(url_path__in=url_paths)
-            .only("id", "depth", "content_type")
-            .order_by("-depth")
-            .first()
-        )
-        if deepest is None:
-            raise Http404
-        model = deepest.specific_class
+        key = f"route:{generation_for(request)}:{self.pk}:{'/'.join(path_components)[:500]}"
+        found = cache.get(key)  # (pk, content type id, depth) of the deepest page on the path
+        if found is None:
+            url_paths = [
+                self.url_path + "/".join(path_components[:length]) + "/"
+                for length in range(1, len(path_components) + 1)
+            ]
+            deepest = (
+                Page.objects.descendant_of(self)
+                .filter(url_path__in=url_paths)
+                .only("id", "depth", "content_type")
+                .order_by("-depth")
+                .first()
+            )
+            if deepest is None:
+                raise Http404
+            found = (deepest.pk, deepest.content_type_id, deepest.depth)
+            cache.set(key, found, 60 * 60)
+        pk, content_type_id, depth = found
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
         queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
-        page = queryset.get(pk=deepest.pk)
-        return page.route(request, path_components[deepest.depth - self.depth :])
+        page = queryset.filter(pk=pk).first()
+        if page is None:
+            raise Http404
+        return page.route(request, path_components[depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
