@@ -23,7 +23,7 @@ class Standing:
 
     @property
     def share(self):
-        return Decimal(self.tenths) / 10
+        return Decimal(self.tenths).scaleb(-1)  # keeps one decimal: 75.0, not 75
 
     @property
     def share_text(self):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("awards/", include("awards.urls")),
+    path("api/v1/awards/", include("awards.api")),
     path("", include("blog.urls")),
 ]
 
