@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "research_site"
@@ -23,6 +24,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
     "blog",
+    "ratings",
     "awards",
     "research_site",
     "wagtail.contrib.forms",
@@ -172,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research_site.tasks.publish_scheduled_pages",
         "schedule": 60.0,
     },
+    "refresh-ratings": {
+        "task": "ratings.refresh_daily",
+        "schedule": crontab(hour=0, minute=20),  # daily candles close at 00:00 UTC
+    },
 }
 
 # Email
@@ -198,3 +204,19 @@ AWARDS_LINK_MAX_AGE = 48 * 60 * 60
 AWARDS_RATE_PER_IP = (int(os.environ.get("AWARDS_RATE_PER_IP", "20")), 60 * 60)
 AWARDS_RATE_PER_EMAIL_DOMAIN = (int(os.environ.get("AWARDS_RATE_PER_EMAIL_DOMAIN", "300")), 60 * 60)
 AWARDS_TRUSTED_PROXY_HOPS = int(os.environ.get("AWARDS_TRUSTED_PROXY_HOPS", "0"))
+
+# Ratings (ratings/): where market data comes from and how a daily refresh behaves.
+RATINGS_PROVIDER = os.environ.get("RATINGS_PROVIDER", "demo")  # demo, csv, coingecko or a dotted path
+RATINGS_PROVIDER_OPTIONS = {
+    "demo": {"seed": 2024, "universe": 6400},
+    "csv": {"path": os.environ.get("RATINGS_CSV_PATH", "")},
+    "coingecko": {
+        "base_url": os.environ.get("COINGECKO_BASE_URL", "https://api.coingecko.com/api/v3"),
+        "api_key": os.environ.get("COINGECKO_API_KEY", ""),
+        "requests_per_minute": int(os.environ.get("COINGECKO_REQUESTS_PER_MINUTE", "25")),
+    },
+}
+RATINGS_TOKENS = int(os.environ.get("RATINGS_TOKENS", "6000"))  # tokens per refresh, largest first
+RATINGS_BACKFILL_DAYS = 365  # days fetched when nothing is stored yet
+RATINGS_MIN_VALID_SHARE = 0.5  # below this share of valid tokens a day is rejected whole
+RATINGS_PER_PAGE = 50
