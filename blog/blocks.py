@@ -7,6 +7,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from awards.blocks import AwardResultsBlock
+from ratings.blocks import TopTokensBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "code", "superscript"]
 
@@ -100,3 +101,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     disclaimer = DisclaimerBlock()
     call_to_action = CallToActionBlock()
     award_results = AwardResultsBlock()
+    top_tokens = TopTokensBlock()

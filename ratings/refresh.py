@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from research_site import page_cache
+
 from . import bulk, grading
 from .models import GradeDay, MarketDay, RefreshRun, Sector, Token
 from .providers import MarketData, ProviderError
@@ -125,6 +127,8 @@ def refresh(provider, *, end=None, days=None, limit=None, progress=None):
             run.message = "; ".join(f"{slug}: {why}" for slug, why in list(data.failed.items())[:20])
             run.finished_at = timezone.now()
             run.save()
+            # Ratings pages and articles with live tables must show the new grades.
+            transaction.on_commit(page_cache.invalidate)
     except RefreshRejected as error:
         _finish(run, RefreshRun.Status.REJECTED, str(error), result.rows_rejected)
         raise

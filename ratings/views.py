@@ -1,0 +1,143 @@
+import datetime
+
+import numpy as np
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from . import grading
+from .charts import line_chart
+from .filters import TABLE_SORTS, TokenFilter, sort_table
+from .models import GradeDay, MarketDay, Sector, Token
+
+CHART_RANGES = (30, 90, 365)
+TOP_COUNT = 10
+TOP_BY = {"investor": ("investor_grade", "Investor Grade"), "trader": ("trader_grade", "Trader Grade")}
+
+
+def _page_or_404(paginator, number):
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        raise Http404(f"“{number[:20]}” is not a page number.") from None
+    except EmptyPage:
+        raise Http404(f"There are {paginator.num_pages} page(s) of tokens; no page {number}.") from None
+
+
+def token_table(request):
+    filters = TokenFilter(request.GET, queryset=Token.objects.all())
+    sort = request.GET.get("sort", "-market_cap")
+    if sort.lstrip("-") not in TABLE_SORTS:
+        sort = "-market_cap"
+    context = {"filters": filters, "sort": sort, "sectors": Sector.objects.all()}
+    if not filters.is_valid():
+        context["tokens"] = []
+        return render(request, "ratings/token_table.html", context, status=400)
+    tokens = sort_table(filters.qs, sort).prefetch_related("sectors")
+    paginator = Paginator(tokens, settings.RATINGS_PER_PAGE)
+    page = _page_or_404(paginator, request.GET.get("page", "1"))
+    page.object_list = list(page.object_list)  # one query, however often the template looks
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context.update(
+        {
+            "page_obj": page,
+            "tokens": page.object_list,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort_links": {
+                name: f"-{name}" if sort != f"-{name}" else name
+                for name in ("investor", "trader", "market_cap", "change_24h", "name")
+            },
+        }
+    )
+    return render(request, "ratings/token_table.html", context)
+
+
+def token_detail(request, slug):
+    token = get_object_or_404(Token, slug=slug)
+    try:
+        days = int(request.GET.get("range", "90"))
+    except ValueError:
+        days = 0
+    if days not in CHART_RANGES:
+        raise Http404(f"Charts cover {', '.join(map(str, CHART_RANGES))} days.")
+    latest = GradeDay.objects.filter(token=token, date=token.graded_on).first() if token.graded_on else None
+    end = token.graded_on or datetime.date.today()
+    since = end - datetime.timedelta(days=days - 1)
+    dates = [since + datetime.timedelta(days=i) for i in range(days)]
+    position = {day: i for i, day in enumerate(dates)}
+    trader, investor, close = (np.full(days, np.nan) for _ in range(3))
+    for day, trader_grade, investor_grade in GradeDay.objects.filter(
+        token=token, date__range=(since, end)
+    ).values_list("date", "trader_grade", "investor_grade"):
+        trader[position[day]], investor[position[day]] = trader_grade, investor_grade
+    for day, price in MarketDay.objects.filter(token=token, date__range=(since, end)).values_list(
+        "date", "close"
+    ):
+        close[position[day]] = price
+    components = []
+    if latest:
+        for component in grading.COMPONENTS:
+            components.append({"component": component, "score": getattr(latest, component.key)})
+    return render(
+        request,
+        "ratings/token_detail.html",
+        {
+            "token": token,
+            "sectors": list(token.sectors.all()),
+            "latest": latest,
+            "trader_components": [c for c in components if c["component"].grade == "trader"],
+            "investor_components": [c for c in components if c["component"].grade == "investor"],
+            "days": days,
+            "ranges": CHART_RANGES,
+            "min_history_days": grading.MIN_HISTORY_DAYS,
+            "grade_chart": line_chart(
+                dates,
+                [("Trader Grade", trader, "line-trader"), ("Investor Grade", investor, "line-investor")],
+                title=f"{token.name} grades, last {days} days",
+                y_range=(0, 100),
+            ),
+            "price_chart": line_chart(
+                dates, [("Price", close, "line-price")], title=f"{token.name} price in USD, last {days} days"
+            ),
+        },
+    )
+
+
+def methodology(request):
+    method = grading.methodology()
+    sections = [("Trader Grade", method["trader"]), ("Investor Grade", method["investor"])]
+    return render(request, "ratings/methodology.html", {"method": method, "method_sections": sections})
+
+
+def top_index(request):
+    return render(request, "ratings/top_index.html", {"sectors": Sector.objects.all()})
+
+
+def top_tokens(queryset, by="investor", count=TOP_COUNT):
+    field, _ = TOP_BY[by]
+    return list(
+        queryset.filter(**{f"{field}__isnull": False}).order_by(f"-{field}", "-market_cap", "pk")[:count]
+    )
+
+
+def top_by_sector(request, slug):
+    sector = get_object_or_404(Sector, slug=slug)
+    by = request.GET.get("by", "investor")
+    if by not in TOP_BY:
+        raise Http404("Top lists rank by investor or trader grade.")
+    return render(
+        request,
+        "ratings/top_sector.html",
+        {
+            "sector": sector,
+            "by": by,
+            "by_label": TOP_BY[by][1],
+            "tokens": top_tokens(Token.objects.filter(sectors=sector), by),
+            "sectors": Sector.objects.all(),
+        },
+    )
