@@ -90,6 +90,11 @@ class TableWithCaptionBlock(blocks.StructBlock):
         template = "blog/blocks/table.html"
 
 
+# Blocks whose output changes between publishes; a body holding one is never served
+# from the fragment cache.
+LIVE_BLOCK_TYPES = frozenset({"award_results"})
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")

@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
-from blog.blocks import ArticleBodyBlock
+from blog.blocks import LIVE_BLOCK_TYPES, ArticleBodyBlock
 from blog.reading_time import reading_minutes
 from research_site.page_cache import generation_for
 
@@ -222,6 +222,11 @@ class ArticlePage(BasePage):
     def save(self, *args, **kwargs):
         self.reading_minutes = reading_minutes(self.body)
         super().save(*args, **kwargs)
+
+    @property
+    def body_is_static(self):
+        """False when a block shows data that changes between publishes (live results)."""
+        return not any(block.block_type in LIVE_BLOCK_TYPES for block in self.body)
 
     def faq_items(self):
         return [item for block in self.body if block.block_type == "faq" for item in block.value["items"]]

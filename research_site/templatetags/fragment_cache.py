@@ -1,4 +1,4 @@
-"""{% cachefragment "name" vary_on... %}...{% endcachefragment %}
+"""{% cachefragment "name" vary_on... [only_if=condition] %}...{% endcachefragment %}
 
 Like Django's {% cache %}, but every key carries the page-cache generation, so a
 publish, unpublish or snippet change retires all fragments at once, and previews
@@ -17,15 +17,21 @@ register = template.Library()
 
 
 class FragmentCacheNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
+    def __init__(self, nodelist, name, vary_on, only_if=None):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
+        self.only_if = only_if
 
     def render(self, context):
         request = context.get("request")
         seconds = settings.FRAGMENT_CACHE_SECONDS
-        if not seconds or request is None or getattr(request, "is_preview", False):
+        if (
+            not seconds
+            or request is None
+            or getattr(request, "is_preview", False)
+            or (self.only_if is not None and not self.only_if.resolve(context))
+        ):
             return self.nodelist.render(context)
         parts = [self.name.resolve(context), generation_for(request)]
         parts += [value.resolve(context) for value in self.vary_on]
@@ -42,8 +48,11 @@ def do_cachefragment(parser, token):
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% cachefragment %} needs a fragment name.")
+    only_if = None
+    if bits[-1].startswith("only_if="):
+        only_if = parser.compile_filter(bits.pop().removeprefix("only_if="))
     nodelist = parser.parse(("endcachefragment",))
     parser.delete_first_token()
     return FragmentCacheNode(
-        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]]
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], only_if
     )

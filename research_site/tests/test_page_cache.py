@@ -130,3 +130,22 @@ def test_previews_never_use_cached_fragments(client, blog_index, fragments_on):
     response = article.make_preview_request()
 
     assert "Draft summary" in response.content.decode()
+
+
+def test_articles_with_live_blocks_are_never_served_from_fragments(client, blog_index, fragments_on):
+    from awards.tests.factories import CategoryFactory as AwardCategoryFactory
+    from blog.models import ArticlePage
+    from blog.tests.factories import body
+
+    results = ("award_results", {"category": AwardCategoryFactory().pk, "heading": "Live results"})
+    live = ArticlePageFactory(parent=blog_index, body=body(results))
+    static = ArticlePageFactory(parent=blog_index)
+    assert not live.body_is_static and static.body_is_static
+    client.get(live.url)
+    client.get(static.url)
+
+    # Changed in the database without a publish: only the live article shows it at once.
+    ArticlePage.objects.filter(pk__in=[live.pk, static.pk]).update(summary="Changed quietly")
+
+    assert "Changed quietly" in client.get(live.url).content.decode()
+    assert "Changed quietly" not in client.get(static.url).content.decode()
