@@ -4,10 +4,12 @@ import os
 import shutil
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from wagtail.models import Locale
 
@@ -61,6 +63,9 @@ def page(browser, transactional_db, migration_data):
     if not Locale.objects.exists():  # a previous test's flush removed the migrations' data
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(migration_data)
+        with connection.cursor() as cursor:  # flush restarted the sequences at 1
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
         ContentType.objects.clear_cache()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
