@@ -71,19 +71,22 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
 
         cache = _cache()
-        generation = generation_for(request)
-        key = f"page-cache:{generation}:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
-        response = cache.get(key)
-        if response is not None:
+        key = f"page-cache:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
+        # One round trip for both: the entry remembers the generation it was made in.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = request.page_cache_generation = found.get(GENERATION_KEY) or 0
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            response = entry[1]
             response["X-Page-Cache"] = "hit"
             return response
 
         response = self.get_response(request)
         if self.is_cacheable_response(request, response):
             if hasattr(response, "render") and callable(response.render):
-                response.add_post_render_callback(lambda r: cache.set(key, r, seconds))
+                response.add_post_render_callback(lambda r: cache.set(key, (generation, r), seconds))
             else:
-                cache.set(key, response, seconds)
+                cache.set(key, (generation, response), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 

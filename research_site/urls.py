@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("awards/", include("awards.urls")),
     path("api/v1/awards/", include("awards.api")),
+    path("api/", include("api.urls")),
     path("ratings/", include("ratings.urls")),
     path("", include("blog.urls")),
 ]

@@ -25,6 +25,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 INSTALLED_APPS = [
     "blog",
     "ratings",
+    "api",
     "awards",
     "research_site",
     "wagtail.contrib.forms",
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -220,3 +225,37 @@ RATINGS_TOKENS = int(os.environ.get("RATINGS_TOKENS", "6000"))  # tokens per ref
 RATINGS_BACKFILL_DAYS = 365  # days fetched when nothing is stored yet
 RATINGS_MIN_VALID_SHARE = 0.5  # below this share of valid tokens a day is rejected whole
 RATINGS_PER_PAGE = 50
+
+# Public API (api/): DRF defaults for every /api/v1/ endpoint, rate limits and keys.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle", "api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+API_RATE_ANONYMOUS = os.environ.get("API_RATE_ANONYMOUS", "30/minute")  # per IP address
+API_RATE_KEY = os.environ.get("API_RATE_KEY", "600/minute")  # per API key
+API_KEY_LINK_MAX_AGE = 48 * 60 * 60
+API_KEY_REQUESTS_PER_HOUR = 5
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Token Research API",
+    "DESCRIPTION": "Tokens, daily Trader and Investor Grades, grade history, research articles and award "
+    "results. Free keys at /api/keys/; without one, requests are limited per IP address.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files, no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.schema.only_public_api"],
+    # Schema warnings are checked by api/tests (test_schema_has_no_warnings), not by
+    # `check --deploy`, which would need a database and fail the deploy on a doc hint.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+}

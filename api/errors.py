@@ -1,0 +1,54 @@
+"""One error body for every API failure:
+
+{"error": {"status": 400, "code": "invalid", "message": "...", "details": {...}}}
+"""
+
+import math
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _first_message(detail):
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            message = _first_message(value)
+            return message if key in ("detail", "non_field_errors") else f"{key}: {message}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def error_body(status, code, message, details=None):
+    body = {"status": status, "code": code, "message": message}
+    if details:
+        body["details"] = details
+    return {"error": body}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
+    code = codes if isinstance(codes, str) else "invalid"
+    details = detail if isinstance(detail, dict) and set(detail) != {"detail"} else None
+    message = _first_message(detail)
+    if response.status_code == 429 and getattr(exc, "wait", None):
+        message = f"Too many requests: try again in {math.ceil(exc.wait)} seconds."
+    response.data = error_body(response.status_code, code, message, details)
+    return response
+
+
+def not_found(request, *args, **kwargs):
+    return JsonResponse(
+        error_body(404, "not_found", f"No API endpoint at {request.path}. The index is at /api/v1/."),
+        status=404,
+    )

@@ -1,0 +1,34 @@
+"""Anonymous callers are limited per IP address, key holders per key.
+
+Rates come from settings (API_RATE_ANONYMOUS, API_RATE_KEY) each time, so they can
+be changed per environment; a refused request gets 429 with Retry-After.
+"""
+
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from .models import ApiKey
+
+
+class AnonymousRateThrottle(SimpleRateThrottle):
+    scope = "anonymous"
+
+    def get_rate(self):
+        return settings.API_RATE_ANONYMOUS
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    scope = "api_key"
+
+    def get_rate(self):
+        return settings.API_RATE_KEY
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, ApiKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -1,0 +1,34 @@
+"""/api/: version 1 of the public API, its schema and docs, and free keys.
+
+Other apps add their own routes under /api/v1/ in research_site/urls.py before this
+include (awards does); the catch-all at the end answers unknown API paths in JSON.
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from ratings.api import GradeHistoryView, LatestGradeViewSet, TokenViewSet
+
+from . import errors, views
+from .articles import ArticleViewSet
+
+router = SimpleRouter()
+router.register("tokens", TokenViewSet, basename="token")
+router.register("grades", LatestGradeViewSet, basename="grade")
+router.register("articles", ArticleViewSet, basename="article")
+
+v1 = [
+    path("", views.root, name="root"),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("tokens/<slug:slug>/grades/", GradeHistoryView.as_view(), name="token-grades"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "api"))),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("keys/", views.request_key, name="api-keys"),
+    path("keys/confirm/<str:token>/", views.confirm_key, name="api-keys-confirm"),
+    re_path(r"^v1/.*$", errors.not_found),
+]
