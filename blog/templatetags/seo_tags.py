@@ -69,7 +69,7 @@ def page_meta(context, page=None, title="", description="", canonical=""):
     request = context["request"]
     seo = SeoSettings.for_request(request)
     image = None
-    if page is not None:
+    if page:  # a template without a page passes "" here
         title = title or page.meta_title()
         description = description or page.meta_description(seo)
         image = page.meta_image(seo)
