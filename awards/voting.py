@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from awards.ballots import email_domain
@@ -40,15 +40,27 @@ class Confirmation:
 
 
 def confirm(ballot, now=None):
-    """Count ``ballot`` (from a verified link) at most once; see Outcome for the answers."""
+    """Count ``ballot`` (from a verified link) at most once; see Outcome for the answers.
+
+    A new vote costs one read, one insert and one tally update in a single transaction.
+    """
     now = now or timezone.now()
-    category = Category.objects.select_related("program").filter(pk=ballot.category_id).first()
-    if category is None or not Nominee.objects.filter(pk=ballot.nominee_id, category=category).exists():
+    nominee = (
+        Nominee.objects.select_related("category__program")
+        .filter(pk=ballot.nominee_id, category_id=ballot.category_id)
+        .first()
+    )
+    if nominee is None:
+        category = Category.objects.select_related("program").filter(pk=ballot.category_id).first()
         return Confirmation(Outcome.GONE, category)
+    if connection.vendor == "postgresql" and nominee.category.is_open(now):
+        vote = _insert_if_first(ballot, nominee, now)
+        if vote is not None:
+            return Confirmation(Outcome.COUNTED, nominee.category, vote)
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _confirm_once(ballot, category, now)
+                return _confirm_once(ballot, nominee, now)
         except IntegrityError:
             # A concurrent confirmation of this link or this email committed first.
             if attempt == ATTEMPTS - 1:
@@ -56,13 +68,64 @@ def confirm(ballot, now=None):
     raise AssertionError("unreachable")
 
 
+# The common case in one statement and one round trip: insert the vote unless this link
+# or this voter already has one (either unique constraint), and count it if inserted.
+INSERT_IF_FIRST = """
+WITH new_vote AS (
+    INSERT INTO awards_vote (category_id, nominee_id, email, email_domain, token, requested_at,
+                             confirmed_at, ip_hash, user_agent_hash, void_reason)
+    VALUES (%(category)s, %(nominee)s, %(email)s, %(domain)s, %(token)s, %(requested_at)s,
+            %(now)s, %(ip_hash)s, %(ua_hash)s, '')
+    ON CONFLICT DO NOTHING
+    RETURNING id
+), counted AS (
+    INSERT INTO awards_nomineetally (nominee_id, count)
+    SELECT %(nominee)s, 1 FROM new_vote
+    ON CONFLICT (nominee_id) DO UPDATE SET count = awards_nomineetally.count + 1
+)
+SELECT id FROM new_vote
+"""
+
+
+def _insert_if_first(ballot, nominee, now):
+    """The new vote, or None when the link was used or the voter has a counted vote."""
+    params = {
+        "category": nominee.category_id,
+        "nominee": nominee.pk,
+        "email": ballot.email,
+        "domain": email_domain(ballot.email),
+        "token": ballot.token,
+        "requested_at": ballot.requested_datetime,
+        "now": now,
+        "ip_hash": ballot.ip_hash,
+        "ua_hash": ballot.user_agent_hash,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_IF_FIRST, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Vote(
+        pk=row[0],
+        category=nominee.category,
+        nominee=nominee,
+        email=ballot.email,
+        email_domain=params["domain"],
+        token=ballot.token,
+        requested_at=params["requested_at"],
+        confirmed_at=now,
+        ip_hash=ballot.ip_hash,
+        user_agent_hash=ballot.user_agent_hash,
+    )
+
+
 def lock_voter(category_id, email):
     """Queue confirmations by the same voter in one category behind each other.
 
-    The unique constraint alone keeps one counted vote, but voters changing their vote
-    from several links at once would then keep failing on each other's fresh rows; a
-    transaction-scoped advisory lock lets them take turns instead. SQLite needs none:
-    it runs one write transaction at a time.
+    Only needed where votes may change: the unique constraint alone keeps one counted
+    vote, but voters changing their vote from several links at once would then keep
+    failing on each other's fresh rows; a transaction-scoped advisory lock lets them
+    take turns instead. SQLite needs none: it runs one write transaction at a time.
     """
     if connection.vendor != "postgresql":
         return
@@ -71,24 +134,31 @@ def lock_voter(category_id, email):
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
 
-def _confirm_once(ballot, category, now):
-    lock_voter(category.pk, ballot.email)
-    used = Vote.objects.filter(token=ballot.token).first()
+def _confirm_once(ballot, nominee, now):
+    category = nominee.category
+    if category.allow_change:
+        lock_voter(category.pk, ballot.email)
+    seen = list(
+        Vote.objects.select_related("nominee").filter(
+            Q(token=ballot.token)
+            | Q(category=category, email=ballot.email, voided_at__isnull=True, replaced_at__isnull=True)
+        )
+    )
+    used = next((vote for vote in seen if vote.token == ballot.token), None)
     if used is not None:
         return Confirmation(Outcome.REPLAYED, category, used)
     if not category.is_open(now):
         return Confirmation(Outcome.NOT_OPEN, category)
-    current = Vote.counted.select_for_update().filter(category=category, email=ballot.email).first()
-    deltas = {ballot.nominee_id: 1}
-    if current is not None:
-        if not category.allow_change:
-            return Confirmation(Outcome.ALREADY_VOTED, category, current)
-        current.replaced_at = now
-        current.save(update_fields=["replaced_at"])
+    current = seen[0] if seen else None
+    if current is not None and not category.allow_change:
+        return Confirmation(Outcome.ALREADY_VOTED, category, current)
+    deltas = {nominee.pk: 1}
+    # Conditional, so a moderator voiding the old vote meanwhile is not undone or counted twice.
+    if current is not None and Vote.counted.filter(pk=current.pk).update(replaced_at=now):
         deltas[current.nominee_id] = deltas.get(current.nominee_id, 0) - 1
     vote = Vote.objects.create(
         category=category,
-        nominee_id=ballot.nominee_id,
+        nominee=nominee,
         email=ballot.email,
         email_domain=email_domain(ballot.email),
         token=ballot.token,

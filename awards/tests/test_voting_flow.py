@@ -268,3 +268,12 @@ def test_program_pages_list_categories(client, narratives):
     assert category.get_absolute_url() in response.content.decode()
     assert client.get("/awards/no-such-program/").status_code == 404
     assert client.get(f"/awards/{category.program.slug}/nope/").status_code == 404
+
+
+def test_a_missing_tally_row_is_created_by_the_first_vote(narratives):
+    category, (depin, *_) = narratives
+    NomineeTally.objects.filter(nominee=depin).delete()
+    from awards import voting
+
+    assert voting.confirm(ballot_for(depin)).outcome == voting.Outcome.COUNTED
+    assert tally_of(depin) == 1

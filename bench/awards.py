@@ -1,0 +1,350 @@
+"""Awards under load: vote confirmations against the floor, then results with 1,000,000 votes.
+
+Run: .venv/bin/python bench/awards.py (or `make bench ONLY=awards`). Needs PostgreSQL and Redis.
+
+1. Load run. gunicorn (production settings, PostgreSQL, Redis cache, 2 sync workers)
+   takes vote requests (GET the form, POST it) and then a stream of confirmation links:
+   distinct voters, about 10% links followed again and 5% tampered or expired links,
+   from concurrent clients. Reports confirmed votes per second as a share of the
+   framework floor (/healthz through the same clients in the same run; target >= 20%),
+   the 5xx count (target 0), and checks that the counted votes equal the distinct
+   verified voters exactly.
+2. Scale. 1,000,000 counted votes in one category while clients keep confirming new
+   votes: the results page's median time (target <= 50 ms) and how far its total trails
+   the committed votes (target <= 5 s).
+"""
+
+import datetime
+import http.client
+import multiprocessing
+import os
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import REDIS_URL, ROOT, gunicorn, manage, production_env, recreate_database  # noqa: E402
+
+DATABASE = "research_bench_awards"
+VOTERS = int(os.environ.get("BENCH_AWARD_VOTERS", "4000"))
+REQUESTS = int(os.environ.get("BENCH_AWARD_REQUESTS", "600"))  # vote form submissions
+CLIENTS = int(os.environ.get("BENCH_AWARD_CLIENTS", "6"))
+SCALE_VOTES = int(os.environ.get("BENCH_AWARD_SCALE_VOTES", "1000000"))
+RESULTS_SAMPLES = int(os.environ.get("BENCH_AWARD_SAMPLES", "300"))
+# Confirmations per second arriving during the scale run: steady traffic, not a flood that
+# would only measure how long a reader queues behind voters for one of the two workers.
+ARRIVALS_PER_SECOND = float(os.environ.get("BENCH_AWARD_ARRIVALS", "40"))
+TARGETS = {"share_of_floor": 0.20, "results_median_ms": 50.0, "trail_seconds": 5.0}
+
+
+def verdict(ok):
+    return "ok" if ok else "MISSED"
+
+
+# --- HTTP client: one new connection per request, as gunicorn's sync workers close them ---
+
+
+def request(base, path, method="GET", body=None, headers=None):
+    host = urllib.parse.urlsplit(base).netloc
+    connection = http.client.HTTPConnection(host, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read(), response.getheader("Set-Cookie") or ""
+    finally:
+        connection.close()
+
+
+def fetch_statuses(job):
+    base, paths = job
+    return [request(base, path)[0] for path in paths]
+
+
+def vote_submissions(job):
+    """GET the category page for its CSRF token, then POST a vote: what a voter's browser does."""
+    base, page, nominee_ids, emails = job
+    statuses = []
+    for email in emails:
+        status, html, cookie = request(base, page)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "nominee": random.choice(nominee_ids), "email": email}
+        )
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": base + page,
+        }
+        statuses.append(request(base, page, "POST", body, headers)[0])
+    return statuses
+
+
+def run_parallel(worker, jobs):
+    """Run jobs in CLIENTS processes; returns (flat list of statuses, seconds)."""
+    with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
+        started = time.perf_counter()
+        statuses = [status for chunk in pool.map(worker, jobs) for status in chunk]
+        return statuses, time.perf_counter() - started
+
+
+def split(items, parts):
+    return [items[index::parts] for index in range(parts)]
+
+
+# --- Set-up, through Django in this process (signing needs the server's SECRET_KEY) ---
+
+
+def setup_django(env):
+    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL")})
+    os.environ.update({key: env[key] for key in ("ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "REDIS_URL")})
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def make_category(title, slug):
+    from django.utils import timezone
+
+    from awards.models import Category, Nominee, Program
+
+    program, _ = Program.objects.get_or_create(slug="bench-awards", defaults={"title": "Bench Awards"})
+    category = Category.objects.create(
+        program=program,
+        title=title,
+        slug=slug,
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    for order, name in enumerate(["DePIN", "AI", "GameFi", "DeFi", "RWA", "Modularity", "Omni-chain"]):
+        Nominee.objects.create(category=category, name=name, sort_order=order)
+    return category, list(category.nominees.values_list("pk", flat=True))
+
+
+def confirmation_paths(category, nominee_ids, voters, prefix):
+    """Links for `voters` distinct voters, ~10% followed twice, ~5% tampered or expired."""
+    from django.core import signing
+
+    from awards.ballots import SALT, Ballot, keyed_hash, sign
+
+    rng = random.Random(2024)
+    valid = []
+    for number in range(voters):
+        ballot = Ballot.new(
+            category_id=category.pk,
+            nominee_id=rng.choice(nominee_ids),
+            email=f"{prefix}{number}@example.org",
+            ip_hash=keyed_hash("ip", f"10.0.{number // 250}.{number % 250}"),
+            user_agent_hash=keyed_hash("ua", "bench"),
+        )
+        valid.append(f"/awards/vote/{sign(ballot)}/")
+    repeats = [rng.choice(valid) for _ in range(round(voters * 0.10 / 0.85))]
+    bad = []
+    expired_signer = signing.TimestampSigner(salt=SALT)
+    expired_signer.timestamp = lambda: signing.b62_encode(int(time.time()) - 49 * 3600)
+    for number in range(round(voters * 0.05 / 0.85)):
+        if number % 2:
+            link = rng.choice(valid)
+            cut = len("/awards/vote/") + rng.randrange(10, 60)
+            bad.append(link[:cut] + ("x" if link[cut] != "x" else "y") + link[cut + 1 :])
+        else:
+            ballot = Ballot.new(
+                category_id=category.pk,
+                nominee_id=nominee_ids[0],
+                email=f"late{number}@example.org",
+                ip_hash="",
+                user_agent_hash="",
+            )
+            bad.append(f"/awards/vote/{expired_signer.sign_object(asdict(ballot), compress=True)}/")
+    paths = valid + repeats + bad
+    rng.shuffle(paths)
+    return paths, voters, len(repeats), len(bad)
+
+
+def counted_votes(category_id):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM awards_vote WHERE category_id = %s AND voided_at IS NULL "
+            "AND replaced_at IS NULL",
+            [category_id],
+        )
+        votes = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT coalesce(sum(t.count), 0) FROM awards_nomineetally t JOIN awards_nominee n "
+            "ON n.id = t.nominee_id WHERE n.category_id = %s",
+            [category_id],
+        )
+        return votes, cursor.fetchone()[0]
+
+
+def seed_votes(category_id, nominee_ids, count):
+    """Insert `count` counted votes in one statement, then rebuild the tallies."""
+    from django.db import connection
+
+    from awards import voting
+    from awards.models import Category
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO awards_vote (category_id, nominee_id, email, email_domain, token, requested_at,
+                                     confirmed_at, ip_hash, user_agent_hash, void_reason)
+            SELECT %s, (%s::bigint[])[1 + (i %% 13) %% %s], 'seed' || i || '@example.net', 'example.net',
+                   md5('seed' || i), now(), now() - (i || ' seconds')::interval, md5('ip' || (i %% 5000)),
+                   'bench', ''
+            FROM generate_series(1, %s) AS i
+            """,
+            [category_id, nominee_ids, len(nominee_ids), count],
+        )
+        cursor.execute("ANALYZE awards_vote")
+    voting.recount(Category.objects.get(pk=category_id))
+
+
+# --- The two runs ---
+
+
+def load_run(base):
+    category, nominee_ids = make_category("Load run", "load-run")
+    page = f"/awards/bench-awards/{category.slug}/"
+    emails = [f"asker{n}@example.com" for n in range(REQUESTS)]
+    jobs = [(base, page, nominee_ids, part) for part in split(emails, CLIENTS)]
+    form_statuses, form_seconds = run_parallel(vote_submissions, jobs)
+
+    paths, voters, repeats, bad = confirmation_paths(category, nominee_ids, VOTERS, "voter")
+    fetch_statuses((base, ["/healthz", page, "/healthz", page]))  # warm both workers' connections
+    floor_statuses, floor_seconds = run_parallel(
+        fetch_statuses, [(base, part) for part in split(["/healthz"] * len(paths), CLIENTS)]
+    )
+    before, _ = counted_votes(category.pk)
+    statuses, seconds = run_parallel(fetch_statuses, [(base, part) for part in split(paths, CLIENTS)])
+    votes, tallied = counted_votes(category.pk)
+    new_votes = votes - before
+
+    floor_rps = len(floor_statuses) / floor_seconds
+    confirmed_per_second = new_votes / seconds
+    server_errors = sum(status >= 500 for status in statuses + form_statuses + floor_statuses)
+    histogram = {status: statuses.count(status) for status in sorted(set(statuses))}
+    print(
+        f"vote form: {REQUESTS} GET+POST pairs in {form_seconds:.1f} s "
+        f"({REQUESTS / form_seconds:.0f} votes requested/s), statuses "
+        f"{ {s: form_statuses.count(s) for s in sorted(set(form_statuses))} }"
+    )
+    print(f"floor /healthz: {floor_rps:.0f} req/s through the same {CLIENTS} clients")
+    print(
+        f"confirmation links: {len(paths)} requests ({voters} distinct voters, {repeats} repeats, "
+        f"{bad} tampered or expired) in {seconds:.1f} s; statuses {histogram}"
+    )
+    share = confirmed_per_second / floor_rps
+    print(
+        f"confirmed votes per second: {confirmed_per_second:.0f} = {share:.1%} of the floor "
+        f"(target >= {TARGETS['share_of_floor']:.0%}: {verdict(share >= TARGETS['share_of_floor'])})"
+    )
+    print(f"5xx responses: {server_errors} (target 0: {'ok' if server_errors == 0 else 'MISSED'})")
+    exact = votes == voters and tallied == votes
+    print(
+        f"counted votes {votes}, tallies {tallied}, distinct verified voters {voters}: "
+        f"{'exact' if exact else 'MISMATCH'}"
+    )
+    return share >= TARGETS["share_of_floor"] and server_errors == 0 and exact
+
+
+def scale_run(base):
+    category, nominee_ids = make_category("Scale run", "scale-run")
+    print(f"\nseeding {SCALE_VOTES:,} counted votes...", flush=True)
+    started = time.perf_counter()
+    seed_votes(category.pk, nominee_ids, SCALE_VOTES)
+    print(f"seeded in {time.perf_counter() - started:.1f} s")
+    results_path = f"/awards/bench-awards/{category.slug}/results/"
+    links, *_ = confirmation_paths(category, nominee_ids, 20000, "late-voter")
+    seeded, _ = counted_votes(category.pk)
+    stop = threading.Event()
+
+    def keep_voting(paths, rate):
+        started = time.perf_counter()
+        for number, path in enumerate(paths):
+            if stop.is_set():
+                return
+            time.sleep(max(0.0, started + number / rate - time.perf_counter()))
+            request(base, path)
+
+    voters = [
+        threading.Thread(target=keep_voting, args=(part, ARRIVALS_PER_SECOND / 2)) for part in split(links, 2)
+    ]
+    for thread in voters:
+        thread.start()
+    timings, trails = [], []
+    try:
+        for _ in range(RESULTS_SAMPLES):
+            committed_before, _ = counted_votes(category.pk)
+            asked = time.perf_counter()
+            status, html, _ = request(base, results_path)
+            timings.append((time.perf_counter() - asked) * 1000)
+            assert status == 200, status
+            shown = int(re.search(rb"Total</th><td>(\d+)</td>", html).group(1))
+            # Votes committed before the request started but missing from the page.
+            trails.append(max(committed_before - shown, 0))
+    finally:
+        stop.set()
+        for thread in voters:
+            thread.join()
+    total, tallied = counted_votes(category.pk)
+    median = statistics.median(timings)
+    missing = max(trails)
+    print(
+        f"results page with {total:,} counted votes while {total - seeded:,} new votes arrived: "
+        f"median {median:.1f} ms, p95 {statistics.quantiles(timings, n=20)[-1]:.1f} ms over {len(timings)} "
+        f"requests (target <= {TARGETS['results_median_ms']:.0f} ms: "
+        f"{'ok' if median <= TARGETS['results_median_ms'] else 'MISSED'})"
+    )
+    print(
+        f"page total vs votes committed before each request: at most {missing} missing, so the page trails "
+        f"the truth by 0 s (target <= {TARGETS['trail_seconds']:.0f} s: {verdict(missing == 0)}); "
+        f"tallies {tallied:,} = votes {total:,}: {'exact' if tallied == total else 'MISMATCH'}"
+    )
+    return median <= TARGETS["results_median_ms"] and missing == 0 and tallied == total
+
+
+def main():
+    env = production_env(
+        DATABASE,
+        REDIS_URL=REDIS_URL,
+        PAGE_CACHE_SECONDS=300,
+        AWARDS_RATE_PER_IP=10**9,  # every simulated voter comes from 127.0.0.1
+        AWARDS_RATE_PER_EMAIL_DOMAIN=10**9,
+        # Confirmation links make page-cache keys longer than memcached allows; Redis takes them.
+        PYTHONWARNINGS="ignore:Cache key will cause errors",
+    )
+    print(f"Preparing {DATABASE} on PostgreSQL (migrate, collectstatic)...", flush=True)
+    recreate_database(DATABASE)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    setup_django(env)
+    print(
+        f"gunicorn, 2 sync workers, production settings, PostgreSQL, Redis; {CLIENTS} client processes; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start\n"
+    )
+    with gunicorn(env) as base:
+        ok = load_run(base)
+        ok = scale_run(base) and ok
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).delete("celery")  # confirmation emails nobody will send
+    except Exception as error:  # noqa: BLE001 - cleanup only
+        print(f"(could not clear the bench mail queue: {error})")
+    if not ok:
+        raise SystemExit("awards benchmark missed a target")
+
+
+if __name__ == "__main__":
+    main()
