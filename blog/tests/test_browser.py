@@ -69,7 +69,7 @@ def page(browser, transactional_db, migration_data):
         ContentType.objects.clear_cache()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
@@ -144,10 +144,15 @@ def test_editor_writes_moderator_approves_article_goes_live(page, live_server, b
     editor = page.locator(".Draftail-Editor [contenteditable=true]").first
     editor.click()
     page.keyboard.type("Slashing can now hit twice.")
-    editor.blur()  # Draftail copies its content into the form on blur
-    page.wait_for_timeout(300)
+    editor.blur()
+    # Draftail copies its content into a hidden form field after a short delay.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=hidden]')]"
+        ".some(field => field.value.includes('Slashing can now hit twice'))"
+    )
     page.locator("footer .w-dropdown__toggle").click()
-    page.get_by_role("button", name="Submit to Moderators approval").click()
+    with page.expect_navigation(timeout=90_000):
+        page.get_by_role("button", name="Submit to Moderators approval").click()
     page.get_by_text("created and submitted for moderation").wait_for()
     assert page.request.get(f"{live_server.url}/blog/restaking-risks-plainly/").status == 404
 
@@ -157,7 +162,8 @@ def test_editor_writes_moderator_approves_article_goes_live(page, live_server, b
     page.get_by_role("link", name="Restaking risks, plainly").first.click()
     page.locator(".Draftail-Editor").get_by_text("Slashing can now hit twice.").wait_for()  # editor ready
     page.locator("footer .w-dropdown__toggle").click()
-    page.get_by_role("button", name="Approve").first.click()
+    with page.expect_navigation(timeout=90_000):
+        page.get_by_role("button", name="Approve").first.click()
     page.get_by_text("has been updated").wait_for()
 
     log_out(page, live_server)
