@@ -1,24 +1,15 @@
 import re
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from wagtail.models import Page
 
 from blog.models import ArticlePage, Author
 from blog.models.pages import article_cards
+from research_site.pagination import page_or_404
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
-
-
-def _page_or_404(paginator, number):
-    try:
-        return paginator.page(number)
-    except PageNotAnInteger:
-        raise Http404(f"“{number[:20]}” is not a page number.") from None
-    except EmptyPage:
-        raise Http404(f"There are {paginator.num_pages} page(s) of results; no page {number}.") from None
 
 
 def search_terms(query):
@@ -45,7 +36,7 @@ def search(request):
     elif terms:
         results = Page.objects.live().public().specific().search(terms)
         paginator = Paginator(results, RESULTS_PER_PAGE)
-        context["results"] = _page_or_404(paginator, request.GET.get("page", "1"))
+        context["results"] = page_or_404(paginator, request.GET.get("page", "1"))
     return render(request, "blog/search.html", context)
 
 
@@ -58,5 +49,5 @@ def author_detail(request, slug):
     return render(
         request,
         "blog/author_detail.html",
-        {"author": author, "articles": _page_or_404(paginator, request.GET.get("page", "1"))},
+        {"author": author, "articles": page_or_404(paginator, request.GET.get("page", "1"), "articles")},
     )

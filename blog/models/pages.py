@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, prefetch_related_objects
 from django.db.models.lookups import StartsWith
@@ -19,6 +19,7 @@ from wagtail.search import index
 from blog.blocks import LIVE_BLOCK_TYPES, ArticleBodyBlock
 from blog.reading_time import reading_minutes
 from research_site.page_cache import generation_for
+from research_site.pagination import page_or_404
 
 from .base import BasePage
 from .snippets import Category
@@ -129,15 +130,7 @@ class ArticleIndexPage(BasePage):
             articles = articles.filter(tags__slug=tag)
 
         paginator = Paginator(articles, settings.BLOG_ARTICLES_PER_PAGE)
-        page_number = request.GET.get("page", "1")
-        try:
-            page_obj = paginator.page(page_number)
-        except PageNotAnInteger:
-            raise Http404(f"“{page_number[:20]}” is not a page number.") from None
-        except EmptyPage:
-            raise Http404(
-                f"This listing has {paginator.num_pages} page(s); there is no page {page_number}."
-            ) from None
+        page_obj = page_or_404(paginator, request.GET.get("page", "1"), "articles")
 
         context.update(
             articles=page_obj,
