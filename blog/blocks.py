@@ -92,7 +92,7 @@ class TableWithCaptionBlock(blocks.StructBlock):
 
 # Blocks whose output changes between publishes; a body holding one is never served
 # from the fragment cache.
-LIVE_BLOCK_TYPES = frozenset({"award_results"})
+LIVE_BLOCK_TYPES = frozenset({"award_results", "top_tokens"})
 
 
 class ArticleBodyBlock(blocks.StreamBlock):

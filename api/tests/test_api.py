@@ -181,3 +181,20 @@ def test_schema_has_no_warnings_for_our_endpoints(capsys):
     lines = capsys.readouterr().err.splitlines()
     ours = [line for line in lines if ("/api/" in line or "/ratings/" in line) and "awards" not in line]
     assert ours == []
+
+
+def test_grades_are_served_from_cache_until_the_next_refresh(
+    client, graded, django_capture_on_commit_callbacks
+):
+    from ratings.providers.demo import DemoProvider
+    from ratings.refresh import refresh
+
+    url = "/api/v1/grades/?ordering=slug&page_size=1"
+    first = client.get(url).json()["results"][0]
+    Token.objects.filter(slug=first["token"]).update(investor_grade=1.0)
+    assert client.get(url).json()["results"][0]["investor_grade"] == first["investor_grade"]  # cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh(DemoProvider(seed=9, universe=120), end=END, days=1, limit=80)  # re-grades the day
+    Token.objects.filter(slug=first["token"]).update(investor_grade=2.0)
+    assert client.get(url).json()["results"][0]["investor_grade"] == 2.0  # the refresh emptied the cache

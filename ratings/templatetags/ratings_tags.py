@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 
 register = template.Library()
@@ -59,3 +60,39 @@ def sort_header(context, name, label):
         format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
         format_html('<span class="visually-hidden"> (sorted {})</span>', direction) if direction else "",
     )
+
+
+@register.simple_tag
+def change(value, digits=1, unit=""):
+    """A signed, coloured change (+1.5 / -0.3%); a dash when unknown. A tag, not an
+    include: table rows call it hundreds of times a page."""
+    if value is None:
+        return format_html('<span class="meta">–</span>')
+    text = f"{value:+.{digits}f}{unit}"
+    css = "up" if value > 0 else "down" if value < 0 else ""
+    return (
+        format_html('<span class="{}">{}</span>', css, text) if css else format_html("<span>0{}</span>", unit)
+    )
+
+
+@register.simple_tag
+def signal_badge(signal, label):
+    if not signal:
+        return format_html('<span class="meta">–</span>')
+    return format_html('<span class="signal signal-{}">{}</span>', signal, label)
+
+
+@register.filter
+def grade(value):
+    """One decimal, or a dash; floatformat's locale handling is slow in a 50-row table."""
+    return "–" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def token_url(slug):
+    return f"{reverse('ratings:table')}{slug}/"
+
+
+@register.filter
+def top_url(slug):
+    return f"{reverse('ratings:top_index')}{slug}/"

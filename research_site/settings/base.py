@@ -245,6 +245,7 @@ API_RATE_ANONYMOUS = os.environ.get("API_RATE_ANONYMOUS", "30/minute")  # per IP
 API_RATE_KEY = os.environ.get("API_RATE_KEY", "600/minute")  # per API key
 API_KEY_LINK_MAX_AGE = 48 * 60 * 60
 API_KEY_REQUESTS_PER_HOUR = 5
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "300"))  # 0 switches the grades cache off
 SPECTACULAR_SETTINGS = {
     "TITLE": "Token Research API",
     "DESCRIPTION": "Tokens, daily Trader and Investor Grades, grade history, research articles and award "
