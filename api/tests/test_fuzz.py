@@ -6,13 +6,27 @@ schemathesis's pytest plugin, which does not support this pytest version.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_limits")]
 
 
-def test_no_generated_request_makes_the_server_fail(graded, blog_index):
+@pytest.fixture
+def keep_test_connection():
+    """Schemathesis calls the real WSGI handler, whose request signals would close the
+    test's database connection (and its transaction); Django's own test client
+    disconnects them the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_no_generated_request_makes_the_server_fail(graded, blog_index, keep_test_connection):
     from blog.tests.factories import ArticlePageFactory
 
     ArticlePageFactory(parent=blog_index)
