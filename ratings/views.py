@@ -2,9 +2,11 @@ import datetime
 
 import numpy as np
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+
+from research_site.pagination import page_or_404
 
 from . import grading
 from .charts import line_chart
@@ -14,15 +16,6 @@ from .models import GradeDay, MarketDay, Sector, Token
 CHART_RANGES = (30, 90, 365)
 TOP_COUNT = 10
 TOP_BY = {"investor": ("investor_grade", "Investor Grade"), "trader": ("trader_grade", "Trader Grade")}
-
-
-def _page_or_404(paginator, number):
-    try:
-        return paginator.page(number)
-    except PageNotAnInteger:
-        raise Http404(f"“{number[:20]}” is not a page number.") from None
-    except EmptyPage:
-        raise Http404(f"There are {paginator.num_pages} page(s) of tokens; no page {number}.") from None
 
 
 def token_table(request):
@@ -36,7 +29,7 @@ def token_table(request):
         return render(request, "ratings/token_table.html", context, status=400)
     tokens = sort_table(filters.qs, sort).prefetch_related("sectors")
     paginator = Paginator(tokens, settings.RATINGS_PER_PAGE)
-    page = _page_or_404(paginator, request.GET.get("page", "1"))
+    page = page_or_404(paginator, request.GET.get("page", "1"), items="tokens")
     page.object_list = list(page.object_list)  # one query, however often the template looks
     query = request.GET.copy()
     query.pop("page", None)
