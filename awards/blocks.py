@@ -19,7 +19,7 @@ class AwardResultsBlock(blocks.StructBlock):
             context["category"] = category
             context["visible"] = category.results_visible()
             if context["visible"]:
-                context["results"] = results.for_category(category)
+                context["results_html"] = results.rendered(category)
         return context
 
     class Meta:

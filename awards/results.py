@@ -2,6 +2,11 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
 from awards import tally
 from awards.models import Category, Nominee, NomineeTally
 
@@ -91,3 +96,19 @@ def for_category(category):
         )
     results.chart_height = max(len(standings) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP, BAR_HEIGHT)
     return results
+
+
+def rendered(category):
+    """The chart and table as HTML, shared for AWARDS_RESULTS_CACHE_SECONDS.
+
+    Confirmation pages and articles show them; at a few seconds old they still read as
+    live, and a burst of voters then costs one query and one rendering per interval.
+    """
+    key = f"awards:results-html:{category.pk}"
+    seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
+    html = cache.get(key) if seconds else None
+    if html is None:
+        html = render_to_string("awards/includes/results.html", {"results": for_category(category)})
+        if seconds:
+            cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered

@@ -2,6 +2,7 @@ import csv
 import random
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -165,21 +166,38 @@ def confirm(request, signed):
         "closed_message": closed_message(category) if category else "",
     }
     if category and confirmation.outcome != voting.Outcome.GONE and category.results_visible():
-        context["results"] = results.for_category(category)
+        context["results_html"] = results.rendered(category)
     return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[confirmation.outcome])
 
 
 @require_GET
 def results_page(request, program, category):
-    category = get_category(program, category)
-    if not (category.results_visible() or can_see_hidden_results(request.user)):
-        response = render(request, "awards/results_hidden.html", {"category": category}, status=403)
+    """Anonymous readers share one rendering per category for a couple of seconds.
+
+    However many votes there are, a busy results page then costs one cache read, and
+    its counts trail the votes by at most AWARDS_RESULTS_CACHE_SECONDS.
+    """
+    seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
+    shared = bool(seconds) and not request.user.is_authenticated
+    key = f"awards:results-page:{program}:{category}"
+    cached = cache.get(key) if shared else None
+    if cached is not None:
+        status, content = cached
+        response = HttpResponse(content, status=status)
     else:
-        context = {"category": category, "results": results.for_category(category)}
-        response = render(request, "awards/results.html", context)
+        response = render_results(request, get_category(program, category))
+        if shared:
+            cache.set(key, (response.status_code, response.content), seconds)
     # Results move with every vote: keep them out of the anonymous page cache.
     patch_cache_control(response, no_cache=True)
     return response
+
+
+def render_results(request, category):
+    if not (category.results_visible() or can_see_hidden_results(request.user)):
+        return render(request, "awards/results_hidden.html", {"category": category}, status=403)
+    context = {"category": category, "results": results.for_category(category)}
+    return render(request, "awards/results.html", context)
 
 
 @require_GET

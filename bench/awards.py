@@ -169,10 +169,18 @@ def confirmation_paths(category, nominee_ids, voters, prefix):
     return paths, voters, len(repeats), len(bad)
 
 
-def counted_votes(category_id):
+def counted_votes(category_id, count_rows=True):
+    """(counted vote rows, sum of tallies); just the tally sum when count_rows is False."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        if not count_rows:
+            cursor.execute(
+                "SELECT coalesce(sum(t.count), 0) FROM awards_nomineetally t JOIN awards_nominee n "
+                "ON n.id = t.nominee_id WHERE n.category_id = %s",
+                [category_id],
+            )
+            return cursor.fetchone()[0]
         cursor.execute(
             "SELECT count(*) FROM awards_vote WHERE category_id = %s AND voided_at IS NULL "
             "AND replaced_at IS NULL",
@@ -277,41 +285,64 @@ def scale_run(base):
             time.sleep(max(0.0, started + number / rate - time.perf_counter()))
             request(base, path)
 
-    voters = [
+    # The truth over time: the tallies move inside each vote's transaction, so their sum is
+    # the committed vote count (checked against COUNT(*) at the end).
+    timeline = []
+
+    def watch_truth():
+        from django.db import connections
+
+        while not stop.is_set():
+            timeline.append((time.perf_counter(), counted_votes(category.pk, count_rows=False)))
+            time.sleep(0.05)
+        connections.close_all()
+
+    threads = [threading.Thread(target=watch_truth)] + [
         threading.Thread(target=keep_voting, args=(part, ARRIVALS_PER_SECOND / 2)) for part in split(links, 2)
     ]
-    for thread in voters:
+    for thread in threads:
         thread.start()
-    timings, trails = [], []
+    samples = []
     try:
+        time.sleep(1)
         for _ in range(RESULTS_SAMPLES):
-            committed_before, _ = counted_votes(category.pk)
+            time.sleep(0.1)  # readers spread over half a minute while votes keep arriving
             asked = time.perf_counter()
             status, html, _ = request(base, results_path)
-            timings.append((time.perf_counter() - asked) * 1000)
-            assert status == 200, status
-            shown = int(re.search(rb"Total</th><td>(\d+)</td>", html).group(1))
-            # Votes committed before the request started but missing from the page.
-            trails.append(max(committed_before - shown, 0))
+            samples.append((asked, (time.perf_counter() - asked) * 1000, status, html))
     finally:
         stop.set()
-        for thread in voters:
+        for thread in threads:
             thread.join()
+    timings = [ms for _, ms, _, _ in samples]
+    trails = []
+    for asked, _, status, html in samples:
+        assert status == 200, status
+        shown = int(re.search(rb"Total</th><td>(\d+)</td>", html).group(1))
+        # The page holds at least the truth of the last moment the truth was still <= its total.
+        fresh_as_of = max((at for at, count in timeline if at <= asked and count <= shown), default=None)
+        trails.append(asked - fresh_as_of if fresh_as_of is not None else float("inf"))
     total, tallied = counted_votes(category.pk)
     median = statistics.median(timings)
-    missing = max(trails)
+    worst_trail = max(trails)
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    median_ok = median <= TARGETS["results_median_ms"]
     print(
-        f"results page with {total:,} counted votes while {total - seeded:,} new votes arrived: "
-        f"median {median:.1f} ms, p95 {statistics.quantiles(timings, n=20)[-1]:.1f} ms over {len(timings)} "
-        f"requests (target <= {TARGETS['results_median_ms']:.0f} ms: "
-        f"{'ok' if median <= TARGETS['results_median_ms'] else 'MISSED'})"
+        f"results page with {total:,} counted votes while {total - seeded:,} new votes arrived "
+        f"(~{ARRIVALS_PER_SECOND:.0f}/s): median {median:.1f} ms, p95 {p95:.1f} ms over {len(timings)} "
+        f"requests (target <= {TARGETS['results_median_ms']:.0f} ms: {verdict(median_ok)})"
     )
     print(
-        f"page total vs votes committed before each request: at most {missing} missing, so the page trails "
-        f"the truth by 0 s (target <= {TARGETS['trail_seconds']:.0f} s: {verdict(missing == 0)}); "
+        f"page counts trail the committed votes by at most {worst_trail:.2f} s, median "
+        f"{statistics.median(trails):.2f} s (target <= {TARGETS['trail_seconds']:.0f} s: "
+        f"{verdict(worst_trail <= TARGETS['trail_seconds'])}); "
         f"tallies {tallied:,} = votes {total:,}: {'exact' if tallied == total else 'MISMATCH'}"
     )
-    return median <= TARGETS["results_median_ms"] and missing == 0 and tallied == total
+    return (
+        median <= TARGETS["results_median_ms"]
+        and worst_trail <= TARGETS["trail_seconds"]
+        and tallied == total
+    )
 
 
 def main():

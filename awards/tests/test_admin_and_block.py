@@ -82,7 +82,8 @@ def test_admin_listings_render(admin_client):
     assert "/admin/awards/votes/" in admin_client.get("/admin/").content.decode()
 
 
-def test_article_embeds_live_results(client, blog_index):
+def test_article_embeds_live_results(client, blog_index, settings):
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 0  # otherwise the chart may be up to 2 s old
     category, (depin, ai) = category_with("DePIN", "AI", title="Top Narratives")
     voting.confirm(ballot_for(depin, email="a@example.com"))
     article = ArticlePageFactory(

@@ -13,6 +13,11 @@ from awards.tests.factories import ballot_for, category_with
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_results(settings):
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 0  # tests that exercise the shared rendering switch it on
+
+
 def cast(nominee, voters, start=0):
     for number in range(start, start + voters):
         assert voting.confirm(ballot_for(nominee, email=f"v{number}@example.com")).outcome.value == "counted"
@@ -95,3 +100,31 @@ def test_results_page_never_counts_votes(client, counted, django_assert_num_quer
     client.get(counted.get_results_url())  # site settings are cached after the first page
     with django_assert_num_queries(3):  # site, category, nominees with their tallies
         assert client.get(counted.get_results_url()).status_code == 200
+
+
+def test_anonymous_results_are_shared_for_a_few_seconds(client, counted, settings, django_assert_num_queries):
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 2
+    first = client.get(counted.get_results_url())
+    depin = counted.nominees.get(name="DePIN")
+    cast(depin, 1, start=100)
+    with django_assert_num_queries(0):
+        again = client.get(counted.get_results_url())
+    assert again.content == first.content  # at most 2 s behind
+    assert "no-cache" in again["Cache-Control"]
+
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 0
+    fresh = BeautifulSoup(client.get(counted.get_results_url()).content, "html.parser")
+    assert fresh.select_one(".results-table tfoot td:nth-of-type(2)").get_text() == "7"
+
+
+def test_signed_in_moderators_see_hidden_results_fresh(client, counted, settings, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 2
+    counted.results_policy = Category.Results.AFTER_CLOSE
+    counted.save()
+    assert client.get(counted.get_results_url()).status_code == 403
+    moderator = django_user_model.objects.create_user("mod")
+    moderator.user_permissions.add(Permission.objects.get(codename="view_vote"))
+    client.force_login(moderator)
+    assert client.get(counted.get_results_url()).status_code == 200

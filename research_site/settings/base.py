@@ -209,6 +209,9 @@ AWARDS_LINK_MAX_AGE = 48 * 60 * 60
 AWARDS_RATE_PER_IP = (int(os.environ.get("AWARDS_RATE_PER_IP", "20")), 60 * 60)
 AWARDS_RATE_PER_EMAIL_DOMAIN = (int(os.environ.get("AWARDS_RATE_PER_EMAIL_DOMAIN", "300")), 60 * 60)
 AWARDS_TRUSTED_PROXY_HOPS = int(os.environ.get("AWARDS_TRUSTED_PROXY_HOPS", "0"))
+# Results (anonymous results pages, confirmation pages, article blocks) are rendered once
+# per category per this many seconds; 0 renders them fresh every time.
+AWARDS_RESULTS_CACHE_SECONDS = int(os.environ.get("AWARDS_RESULTS_CACHE_SECONDS", "2"))
 
 # Ratings (ratings/): where market data comes from and how a daily refresh behaves.
 RATINGS_PROVIDER = os.environ.get("RATINGS_PROVIDER", "demo")  # demo, csv, coingecko or a dotted path
