@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from awards import voting
@@ -59,8 +59,8 @@ def vote_list(request):
 def void_one(request, pk):
     vote = get_object_or_404(Vote, pk=pk)
     form = VoidForm(request.POST)
-    back = request.POST.get("next") or list_url({})
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = list_url({})
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])

@@ -204,3 +204,15 @@ def test_bad_filter_is_explained(client, moderator, votes):
     response = client.get("/admin/awards/votes/", {"since": "2024-02-02T00:00", "until": "2024-01-01T00:00"})
     assert response.status_code == 400
     assert "must come after its start" in response.content.decode()
+
+
+def test_void_one_never_redirects_off_site(client, moderator, votes):
+    client.force_login(moderator)
+    vote = Vote.objects.first()
+    response = client.post(f"/admin/awards/votes/{vote.pk}/void/", {"reason": "r", "next": "//evil.example/"})
+    assert response["Location"] == "/admin/awards/votes/"
+    vote2 = Vote.objects.filter(voided_at__isnull=True).first()
+    response = client.post(
+        f"/admin/awards/votes/{vote2.pk}/void/", {"reason": "r", "next": "/admin/awards/votes/?p=2"}
+    )
+    assert response["Location"] == "/admin/awards/votes/?p=2"
