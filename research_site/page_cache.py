@@ -8,12 +8,18 @@ renders afresh. Requests that carry a session (editors, voters) are never served
 from the cache, and responses that hold a CSRF token or set a cookie are never stored.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "page-cache:generation"
-SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/dev/", "/static/", "/media/", "/healthz")
+# The API keeps its own cache, and its rate limits must count every request; vote links
+# are unique per voter, so looking them up would only cost a round trip.
+SKIPPED_PREFIXES = (
+    "/admin/", "/django-admin/", "/dev/", "/static/", "/media/", "/healthz", "/api/", "/awards/vote/",
+)
 
 
 def _cache():
@@ -71,7 +77,8 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
 
         cache = _cache()
-        key = f"page-cache:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        key = "page-cache:" + hashlib.sha256(url.encode()).hexdigest()  # long vote links exceed key limits
         # One round trip for both: the entry remembers the generation it was made in.
         found = cache.get_many([GENERATION_KEY, key])
         generation = request.page_cache_generation = found.get(GENERATION_KEY) or 0
@@ -95,6 +102,7 @@ class AnonymousPageCacheMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
             and not request.path.startswith(SKIPPED_PREFIXES)
         )
 

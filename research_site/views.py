@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -22,6 +22,14 @@ def robots_txt(request):
 
 
 def page_not_found(request, exception):
-    """404 page that shows the reason a view gave (for example, an unknown category)."""
+    """404 page that shows the reason a view gave (for example, an unknown category).
+
+    Under /api/ the answer is the API's JSON error body, whoever raised the 404.
+    """
     message = exception.args[0] if exception.args and isinstance(exception.args[0], str) else ""
+    if request.path.startswith("/api/"):
+        from api.errors import error_body
+
+        message = message or f"Nothing at {request.path}. The index is at /api/v1/."
+        return JsonResponse(error_body(404, "not_found", message), status=404)
     return render(request, "404.html", {"message": message, "request_path": request.path}, status=404)

@@ -154,10 +154,10 @@ else:
 # Anonymous full-page cache (research_site.page_cache): seconds a page is kept.
 # Any publish, unpublish or snippet change invalidates every cached page at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-
 # Rendered fragments (article body, cards, meta) keyed by the same generation, for
 # every visitor including signed-in ones; previews never use them. 0 switches off.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Token Research"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -18,3 +18,6 @@ STORAGES = {
 }
 PAGE_CACHE_SECONDS = 0  # tests that exercise the page cache switch it on
 FRAGMENT_CACHE_SECONDS = 0  # raw renders are what the query-count tests measure
+# load_demo in tests: a small market is enough to show the loader works (make run loads 6,000+).
+RATINGS_TOKENS = 120
+RATINGS_BACKFILL_DAYS = 60

@@ -1,5 +1,8 @@
+import warnings
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import CacheKeyWarning
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -149,3 +152,17 @@ def test_articles_with_live_blocks_are_never_served_from_fragments(client, blog_
 
     assert "Changed quietly" in client.get(live.url).content.decode()
     assert "Changed quietly" not in client.get(static.url).content.decode()
+
+
+def test_api_responses_are_never_page_cached_so_rate_limits_count_each_request(client, db):
+    first = client.get("/api/v1/")
+    second = client.get("/api/v1/")
+    assert first.get("X-Page-Cache") is None and second.get("X-Page-Cache") is None
+
+
+def test_long_urls_are_cached_under_a_fixed_length_key(client, blog_index):
+    long_query = "x" * 400
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # keys over 250 characters warn
+        client.get(blog_index.url, {"tag": long_query})
+        assert client.get(blog_index.url, {"tag": long_query})["X-Page-Cache"] == "hit"
