@@ -9,6 +9,7 @@ from the cache, and responses that hold a CSRF token or set a cookie are never s
 """
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,7 +28,14 @@ def _cache():
 
 
 def current_generation():
-    return _cache().get(GENERATION_KEY) or 0
+    """A random token, new after every invalidation and after the cache itself is emptied,
+    so a key made with an old generation can never be mistaken for a current one."""
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 def generation_for(request):
@@ -38,12 +46,7 @@ def generation_for(request):
 
 
 def invalidate(**kwargs):
-    cache = _cache()
-    cache.add(GENERATION_KEY, 0, timeout=None)
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def invalidate_on_change(model):
@@ -81,7 +84,8 @@ class AnonymousPageCacheMiddleware:
         key = "page-cache:" + hashlib.sha256(url.encode()).hexdigest()  # long vote links exceed key limits
         # One round trip for both: the entry remembers the generation it was made in.
         found = cache.get_many([GENERATION_KEY, key])
-        generation = request.page_cache_generation = found.get(GENERATION_KEY) or 0
+        generation = found.get(GENERATION_KEY) or current_generation()
+        request.page_cache_generation = generation
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
             response = entry[1]

@@ -219,7 +219,8 @@ class ArticlePage(BasePage):
     @property
     def body_is_static(self):
         """False when a block shows data that changes between publishes (live results)."""
-        return not any(block.block_type in LIVE_BLOCK_TYPES for block in self.body)
+        # The raw data names each block's type without building (and querying for) the blocks.
+        return not any(block["type"] in LIVE_BLOCK_TYPES for block in self.body.raw_data)
 
     def faq_items(self):
         return [item for block in self.body if block.block_type == "faq" for item in block.value["items"]]

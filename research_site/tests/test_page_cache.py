@@ -166,3 +166,27 @@ def test_long_urls_are_cached_under_a_fixed_length_key(client, blog_index):
         warnings.simplefilter("error", CacheKeyWarning)  # keys over 250 characters warn
         client.get(blog_index.url, {"tag": long_query})
         assert client.get(blog_index.url, {"tag": long_query})["X-Page-Cache"] == "hit"
+
+
+def test_a_new_site_root_is_served_at_once(client, blog_index, home):
+    from wagtail.models import Page, Site
+
+    from blog.tests.factories import HomePageFactory
+
+    client.get("/")
+    new_home = HomePageFactory(parent=Page.get_first_root_node(), title="New front page", slug="new-home")
+    Site.objects.filter(pk=Site.objects.get(is_default_site=True).pk).update(root_page=new_home)
+    Site.objects.get(is_default_site=True).save()  # saving a site starts a new generation
+
+    assert "New front page" in client.get("/").content.decode()
+
+
+def test_emptying_the_cache_never_revives_an_old_generation(db):
+    from django.core.cache import cache
+
+    from research_site.page_cache import current_generation, invalidate
+
+    before = current_generation()
+    invalidate()
+    cache.clear()
+    assert current_generation() not in (before, None)

@@ -1,0 +1,33 @@
+"""Remember which Wagtail Site serves a host, for as long as the page-cache generation lasts.
+
+Wagtail looks the site up with a query on every request and keeps the answer on the
+request (``request._wagtail_site``, read by ``Site.find_for_request``). Sites and their
+root pages change only through saves that start a new generation, so the answer from
+an earlier request of the same generation is still right.
+"""
+
+from django.http.request import split_domain_port
+from wagtail.models import Site
+
+from research_site.page_cache import SKIPPED_PREFIXES, generation_for
+
+MAX_REMEMBERED = 64
+_sites = {}  # (generation, hostname, port) -> Site
+
+
+class SiteLookupMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(SKIPPED_PREFIXES):
+            key = (generation_for(request), split_domain_port(request.get_host())[0], request.get_port())
+            site = _sites.get(key)
+            if site is None:
+                site = Site.find_for_request(request)
+                if len(_sites) >= MAX_REMEMBERED:
+                    _sites.clear()
+                _sites[key] = site
+            else:
+                request._wagtail_site = site
+        return self.get_response(request)
