@@ -9,10 +9,10 @@ an earlier request of the same generation is still right.
 from django.http.request import split_domain_port
 from wagtail.models import Site
 
+from research_site.memo import GenerationMemo
 from research_site.page_cache import SKIPPED_PREFIXES, generation_for
 
-MAX_REMEMBERED = 64
-_sites = {}  # (generation, hostname, port) -> Site
+_sites = GenerationMemo(max_entries=64)  # (hostname, port) -> Site
 
 
 class SiteLookupMiddleware:
@@ -21,13 +21,11 @@ class SiteLookupMiddleware:
 
     def __call__(self, request):
         if not request.path.startswith(SKIPPED_PREFIXES):
-            key = (generation_for(request), split_domain_port(request.get_host())[0], request.get_port())
-            site = _sites.get(key)
+            generation = generation_for(request)
+            key = (split_domain_port(request.get_host())[0], request.get_port())
+            site = _sites.get(generation, key)
             if site is None:
-                site = Site.find_for_request(request)
-                if len(_sites) >= MAX_REMEMBERED:
-                    _sites.clear()
-                _sites[key] = site
+                _sites.set(generation, key, Site.find_for_request(request))
             else:
                 request._wagtail_site = site
         return self.get_response(request)

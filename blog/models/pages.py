@@ -1,6 +1,6 @@
+import copy
+
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, prefetch_related_objects
@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from blog.blocks import LIVE_BLOCK_TYPES, ArticleBodyBlock
 from blog.reading_time import reading_minutes
+from research_site.memo import GenerationMemo
 from research_site.page_cache import generation_for
 from research_site.pagination import page_or_404
 
@@ -25,6 +26,7 @@ from .base import BasePage
 from .snippets import Category
 
 RECENT_POSTS = 3
+_routes = GenerationMemo()  # (site root pk, path) -> (deepest page, its depth)
 RELATED_ARTICLES = 3
 
 
@@ -58,37 +60,44 @@ class HomePage(BasePage):
     max_count = 1
 
     def route(self, request, path_components):
-        """Find the deepest page on the path in one query, then let it route the rest.
+        """Find the deepest page on the path, then let it route the rest.
 
-        Wagtail walks the tree one level at a time with two queries per level.
+        Wagtail walks the tree one level at a time with two queries per level; here it
+        is two queries, and none while this process remembers the path this generation.
         """
         if not path_components:
             return super().route(request, path_components)
-        key = f"route:{generation_for(request)}:{self.pk}:{'/'.join(path_components)[:500]}"
-        found = cache.get(key)  # (pk, content type id, depth) of the deepest page on the path
+        generation = generation_for(request)
+        path = "/".join(path_components)[:500]
+        found = _routes.get(generation, (self.pk, path))  # (page, depth) of the deepest page
         if found is None:
-            url_paths = [
-                self.url_path + "/".join(path_components[:length]) + "/"
-                for length in range(1, len(path_components) + 1)
-            ]
-            deepest = (
-                Page.objects.descendant_of(self)
-                .filter(url_path__in=url_paths)
-                .only("id", "depth", "content_type")
-                .order_by("-depth")
-                .first()
-            )
-            if deepest is None:
+            found = self.find_deepest_page(path_components)
+            if found is None:
                 raise Http404
-            found = (deepest.pk, deepest.content_type_id, deepest.depth)
-            cache.set(key, found, 60 * 60)
-        pk, content_type_id, depth = found
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
-        page = queryset.filter(pk=pk).first()
-        if page is None:
-            raise Http404
+            _routes.set(generation, (self.pk, path), found)
+        page, depth = found
+        # Each request gets its own copy: templates cache per-request things on the page.
+        page = copy.copy(page)
         return page.route(request, path_components[depth - self.depth :])
+
+    def find_deepest_page(self, path_components):
+        url_paths = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(1, len(path_components) + 1)
+        ]
+        deepest = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=url_paths)
+            .only("id", "depth", "content_type")
+            .order_by("-depth")
+            .first()
+        )
+        if deepest is None:
+            return None
+        model = deepest.specific_class
+        queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
+        page = queryset.filter(pk=deepest.pk).first()
+        return (page, deepest.depth) if page is not None else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -135,24 +135,24 @@ def test_previews_never_use_cached_fragments(client, blog_index, fragments_on):
     assert "Draft summary" in response.content.decode()
 
 
-def test_articles_with_live_blocks_are_never_served_from_fragments(client, blog_index, fragments_on):
-    from awards.tests.factories import CategoryFactory as AwardCategoryFactory
-    from blog.models import ArticlePage
+def test_articles_with_live_blocks_are_never_served_from_fragments(
+    client, blog_index, fragments_on, settings
+):
+    from awards import voting
+    from awards.tests.factories import ballot_for, category_with
     from blog.tests.factories import body
 
-    results = ("award_results", {"category": AwardCategoryFactory().pk, "heading": "Live results"})
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 0
+    category, (depin, ai) = category_with("DePIN", "AI", title="Narratives")
+    voting.confirm(ballot_for(ai, email="first@example.com"))
+    results = ("award_results", {"category": category.pk, "heading": "Live results"})
     live = ArticlePageFactory(parent=blog_index, body=body(results))
-    static = ArticlePageFactory(parent=blog_index)
-    assert not live.body_is_static and static.body_is_static
-    client.get(live.url)
-    client.get(static.url)
+    assert not live.body_is_static
+    assert "100.0%" in client.get(live.url).content.decode()
 
-    # Changed in the database without a publish: only the live article shows it at once.
-    ArticlePage.objects.filter(pk__in=[live.pk, static.pk]).update(summary="Changed quietly")
+    voting.confirm(ballot_for(depin, email="second@example.com"))  # no publish happens
 
-    assert "Changed quietly" in client.get(live.url).content.decode()
-    assert "Changed quietly" not in client.get(static.url).content.decode()
-
+    assert "50.0%" in client.get(live.url).content.decode()
 
 def test_api_responses_are_never_page_cached_so_rate_limits_count_each_request(client, db):
     first = client.get("/api/v1/")
