@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import fetch, gunicorn, manage, production_env, recreate_database, report, wrk  # noqa: E402
+from harness import REDIS_URL, fetch, gunicorn, manage, production_env, recreate_database, report, wrk  # noqa: E402
 
 DATABASE = "ratings_api_bench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -22,7 +22,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 
 def main():
     # A limit no benchmark reaches, so the throttle runs (as in production) but never refuses.
-    env = production_env(DATABASE, PAGE_CACHE_SECONDS=0, REDIS_URL="", API_RATE_ANONYMOUS="100000000/minute")
+    env = production_env(
+        DATABASE, PAGE_CACHE_SECONDS=0, REDIS_URL=REDIS_URL, API_RATE_ANONYMOUS="100000000/minute"
+    )
     print(f"Preparing {DATABASE} on PostgreSQL (migrate, collectstatic, 6,000 tokens, 120 days)", flush=True)
     recreate_database(DATABASE)
     manage(env, "migrate", "--noinput")

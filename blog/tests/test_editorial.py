@@ -124,6 +124,7 @@ def test_production_settings_pass_the_deploy_check():
         "SECRET_KEY": "a-long-random-production-secret-" + "x9Q#" * 12,
         "ALLOWED_HOSTS": "research.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, CACHES, REDIS_URL
 
 DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"
@@ -29,3 +29,11 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 for folder in (BASE_DIR / "var" / "broker" / "processed", EMAIL_FILE_PATH):
     folder.mkdir(parents=True, exist_ok=True)
+
+# Web, worker and beat are separate processes: without Redis they share a file cache, so a
+# page the worker publishes on schedule retires what the web process remembered.
+if not REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "cache",
+    }
