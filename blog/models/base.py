@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page, PageViewRestriction, Site
 
+from research_site.memo import GenerationMemo
 from research_site.page_cache import current_generation
 
 
@@ -59,13 +60,20 @@ def forget_cached_seo_settings(sender, instance, **kwargs):
     cache.delete(SeoSettings.cache_key(instance.site_id))
 
 
+_restrictions = GenerationMemo(max_entries=1)
+
+
 def any_view_restrictions():
-    """Whether any page is private at all: most sites have none, so skip the lookup."""
-    key = f"view-restrictions-exist:{current_generation()}"
-    exists = cache.get(key)
+    """Whether any page is private at all: most sites have none, so skip the lookup.
+
+    Remembered in the process for the generation (saving a restriction starts a new one),
+    so it costs the one cache read of the generation, not a second one.
+    """
+    generation = current_generation()
+    exists = _restrictions.get(generation, "exists")
     if exists is None:
         exists = PageViewRestriction.objects.exists()
-        cache.set(key, exists, 60 * 60)
+        _restrictions.set(generation, "exists", exists)
     return exists
 
 

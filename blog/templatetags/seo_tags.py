@@ -17,7 +17,7 @@ SOCIAL_IMAGE_SPEC = "fill-1200x630"
 @register.filter
 def ld_json(data):
     """Serialise `data` for a <script type="application/ld+json"> element safely."""
-    # <, > and & are escaped as \uXXXX, so the JSON cannot close the script element.
+    # <, > and & become JSON unicode escapes, so the data cannot close the script element.
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_json_script_escapes))  # noqa: S308
 
 
