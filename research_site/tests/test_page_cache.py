@@ -190,3 +190,16 @@ def test_emptying_the_cache_never_revives_an_old_generation(db):
     invalidate()
     cache.clear()
     assert current_generation() not in (before, None)
+
+
+def test_making_an_article_private_takes_effect_at_once(client, blog_index, settings):
+    from wagtail.models import PageViewRestriction
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    article = ArticlePageFactory(parent=blog_index, title="Members only soon")
+    assert client.get(article.url).status_code == 200
+
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+
+    assert client.get(article.url).status_code == 302  # to the login page
+    assert "Members only soon" not in client.get(blog_index.url).content.decode()
