@@ -56,7 +56,7 @@ class HomePage(BasePage):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    subpage_types = ["blog.ArticleIndexPage"]
+    subpage_types = ["blog.ArticleIndexPage", "newsletters.NewsletterIndexPage"]
     max_count = 1
 
     def route(self, request, path_components):

@@ -27,7 +27,9 @@ INSTALLED_APPS = [
     "ratings",
     "api",
     "awards",
+    "newsletters",
     "research_site",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -264,3 +267,37 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy`, which would need a database and fail the deploy on a doc hint.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
+
+# Newsletters (newsletters/). Links in emails are built on this public address.
+NEWSLETTERS_BASE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL)
+NEWSLETTERS_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a sign-up confirmation link stays valid
+NEWSLETTERS_RATE_PER_IP = (int(os.environ.get("NEWSLETTERS_RATE_PER_IP", "10")), 60 * 60)
+NEWSLETTERS_RATE_PER_EMAIL = (3, 24 * 60 * 60)  # confirmation emails one address can be sent
+# The Daily Briefing: drafted from the day's grades each morning (UTC), then published and
+# sent at once, or left as a draft for an editor when BRIEFING_AUTOPUBLISH is off.
+NEWSLETTERS_BRIEFING_SLUG = "daily-briefing"
+NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = (
+    int(part) for part in os.environ.get("NEWSLETTERS_BRIEFING_TIME", "06:30").split(":")
+)
+NEWSLETTERS_BRIEFING_AUTOPUBLISH = os.environ.get("NEWSLETTERS_BRIEFING_AUTOPUBLISH", "false") == "true"
+NEWSLETTERS_BRIEFING_MIN_VOLUME = 1_000_000  # USD a day: a "liquid" token for top picks
+# Sending: who delivers (a newsletters.delivery back end over Django's email back ends; SMTP
+# by default, or an anymail back end for an ESP), how workers share the work, and retries.
+NEWSLETTERS_DELIVERY_BACKEND = "newsletters.delivery.DjangoEmailDelivery"
+NEWSLETTERS_EMAIL_BACKEND = os.environ.get("NEWSLETTERS_EMAIL_BACKEND", "")  # "" = EMAIL_BACKEND
+NEWSLETTERS_BATCH_SIZE = int(os.environ.get("NEWSLETTERS_BATCH_SIZE", "100"))
+NEWSLETTERS_CLAIM_SECONDS = 300  # a batch unmarked after this belonged to a dead worker
+NEWSLETTERS_MAX_ATTEMPTS = 5
+NEWSLETTERS_RETRY_SECONDS = 60  # first retry after a temporary failure; doubles each time
+CELERY_BEAT_SCHEDULE["draft-daily-briefing"] = {
+    "task": "newsletters.draft_daily_briefing",
+    "schedule": crontab(hour=NEWSLETTERS_BRIEFING_HOUR, minute=NEWSLETTERS_BRIEFING_MINUTE),
+}
+CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {"task": "newsletters.resume_stalled_sends", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["send-grade-alerts"] = {
+    "task": "newsletters.send_grade_alerts",
+    "schedule": crontab(hour=1, minute=0),  # after the 00:20 ratings refresh
+}
+# Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
+# with this "user:password" as HTTP basic auth.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}

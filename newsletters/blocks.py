@@ -1,0 +1,59 @@
+"""Blocks for newsletter issues: what a briefing is made of, frozen when it is drafted.
+
+Figures are stored in the block values, not looked up when rendered, so the archive shows
+what subscribers were sent even after the grades move on.
+"""
+
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+from blog.blocks import RICH_TEXT_FEATURES
+
+
+class TokenRowBlock(blocks.StructBlock):
+    name = blocks.CharBlock(max_length=120)
+    symbol = blocks.CharBlock(max_length=30)
+    slug = blocks.CharBlock(max_length=120, help_text="Links to the token's page.")
+    grade = blocks.FloatBlock(help_text="Grade on the day, 0-100.")
+    change = blocks.FloatBlock(required=False, help_text="Points since the day before.")
+    note = blocks.CharBlock(required=False, max_length=200)
+
+
+class TokenTableBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    grade_label = blocks.CharBlock(max_length=40, default="Trader Grade")
+    rows = blocks.ListBlock(TokenRowBlock())
+
+    class Meta:
+        icon = "table"
+        label = "Token table"
+        template = "newsletters/blocks/token_table.html"
+
+
+class ArticleListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120, default="New research")
+    articles = blocks.ListBlock(blocks.PageChooserBlock(page_type="blog.ArticlePage"))
+
+    class Meta:
+        icon = "doc-full"
+        label = "Articles"
+        template = "newsletters/blocks/article_list.html"
+
+
+class ButtonBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=60)
+    url = blocks.URLBlock()
+
+    class Meta:
+        icon = "link"
+        label = "Button"
+        template = "newsletters/blocks/button.html"
+
+
+class IssueBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(max_length=120, icon="title", template="newsletters/blocks/heading.html")
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
+    image = ImageChooserBlock(template="newsletters/blocks/image.html")
+    token_table = TokenTableBlock()
+    articles = ArticleListBlock()
+    button = ButtonBlock()

@@ -1,0 +1,261 @@
+"""Newsletters, their issues (Wagtail pages), subscribers and per-recipient deliveries.
+
+Tree: NewsletterIndexPage (/newsletters/, the sign-up page) holds one NewsletterPage per
+newsletter (its description and web archive), which holds its NewsletterIssuePages.
+Publishing an issue starts its Send: one Delivery row per confirmed subscriber, claimed in
+batches by workers and marked sent one message at a time.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+
+from blog.models.base import BasePage
+from newsletters.blocks import IssueBodyBlock
+
+
+class NewsletterIndexPage(BasePage):
+    """Every newsletter on one page, with the sign-up form."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["blog.HomePage"]
+    subpage_types = ["newsletters.NewsletterPage"]
+    max_count = 1
+
+
+class NewsletterPage(BasePage):
+    """A newsletter readers subscribe to; its page is the web archive of its issues."""
+
+    description = models.TextField(help_text="One or two sentences shown beside the sign-up checkbox.")
+    cadence = models.CharField(max_length=60, blank=True, help_text='For example "Every weekday morning".')
+    subscribe_by_default = models.BooleanField(
+        default=False, help_text="Ticked in sign-up forms that do not name a newsletter."
+    )
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("description"),
+        FieldPanel("cadence"),
+        FieldPanel("subscribe_by_default"),
+    ]
+    parent_page_types = ["newsletters.NewsletterIndexPage"]
+    subpage_types = ["newsletters.NewsletterIssuePage"]
+
+    @property
+    def listing_summary(self):
+        return self.description
+
+
+class NewsletterIssuePage(BasePage):
+    """One issue: what the email says, and its page in the archive."""
+
+    subject = models.CharField(max_length=200)
+    preheader = models.CharField(
+        max_length=200, blank=True, help_text="The grey line inboxes show after the subject."
+    )
+    body = StreamField(IssueBodyBlock())
+    drafted_for = models.DateField(
+        null=True, blank=True, editable=False, help_text="Set on briefings drafted from data for this day."
+    )
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("subject"),
+        FieldPanel("preheader"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["newsletters.NewsletterPage"]
+    subpage_types = []
+
+    @property
+    def listing_summary(self):
+        return self.preheader
+
+    @property
+    def newsletter(self):
+        return NewsletterPage.objects.get(pk=self.get_parent().pk)
+
+
+class Subscriber(models.Model):
+    """One email address and where it stands; bounced and complained addresses are never mailed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained"
+
+    SUPPRESSED = (Status.BOUNCED, Status.COMPLAINED)
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Stored lower-cased.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status_reason = models.CharField(max_length=255, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the sign-up IP.")
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_suppressed(self):
+        return self.status in self.SUPPRESSED
+
+    def set_status(self, status, reason=""):
+        self.status = status
+        self.status_reason = reason[:255]
+        self.status_changed_at = timezone.now()
+        if status == self.Status.CONFIRMED and self.confirmed_at is None:
+            self.confirmed_at = self.status_changed_at
+
+
+class Subscription(models.Model):
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
+    newsletter = models.ForeignKey(NewsletterPage, on_delete=models.CASCADE, related_name="subscriptions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "newsletter"], name="one_subscription_per_newsletter"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} to {self.newsletter}"
+
+
+class Send(models.Model):
+    """Sending one issue to its newsletter's confirmed subscribers.
+
+    The rendered subject and bodies are frozen when the send starts, so every recipient
+    gets the same issue even if an editor changes the page while it goes out.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        PAUSED = "paused", "Paused"
+        CANCELLED = "cancelled", "Cancelled"
+        FINISHED = "finished", "Finished"
+
+    ACTIVE = (Status.QUEUED, Status.SENDING)
+
+    issue = models.OneToOneField(NewsletterIssuePage, on_delete=models.PROTECT, related_name="send")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    html = models.TextField()
+    text = models.TextField()
+    recipients = models.PositiveIntegerField(default=0, help_text="Deliveries created when the send started.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Send of {self.subject}"
+
+
+class Delivery(models.Model):
+    """One recipient of one send; SENT is final and never sent again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CLAIMED = "claimed", "Claimed by a worker"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Suppressed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A claim past this time belongs to a worker that died: reclaimable."
+    )
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["send", "subscriber"], name="one_delivery_per_issue_and_subscriber"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["send", "id"],
+                condition=Q(status__in=["pending", "claimed"]),
+                name="delivery_unfinished",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.send} to {self.subscriber}"
+
+
+class TokenFollow(models.Model):
+    """A subscriber's grade alert on one token: a move of at least ``min_change`` points,
+    or a crossing of ``level``, in the chosen grade sends one email that day."""
+
+    class Grade(models.TextChoices):
+        TRADER = "trader", "Trader Grade"
+        INVESTOR = "investor", "Investor Grade"
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="follows")
+    token = models.ForeignKey("ratings.Token", on_delete=models.CASCADE, related_name="followers")
+    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.TRADER)
+    min_change = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Points of change in a day that trigger an alert."
+    )
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Alert when the grade crosses it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "token", "grade"], name="one_follow_per_token_grade"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_change__isnull=False) | Q(level__isnull=False), name="follow_has_a_trigger"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_change__gte=1, min_change__lte=100) | Q(min_change=None),
+                name="follow_min_change_in_range",
+            ),
+            models.CheckConstraint(condition=Q(level__lte=100) | Q(level=None), name="follow_level_in_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} follows {self.token}"
+
+
+class GradeAlert(models.Model):
+    """The one grade-alert email a subscriber gets for a day's grades."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="grade_alerts")
+    day = models.DateField()
+    changes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscriber", "day"], name="one_grade_alert_per_day")]
+
+    def __str__(self):
+        return f"Grade alert for {self.subscriber} on {self.day}"
