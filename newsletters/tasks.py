@@ -1,0 +1,25 @@
+"""Celery tasks: thin wrappers over newsletters.sending, briefing and alerts."""
+
+from celery import shared_task
+
+from newsletters import alerts, briefing, sending
+
+
+@shared_task(name="newsletters.start_send")
+def start_send(send_id):
+    sending.start(send_id)
+
+
+@shared_task(name="newsletters.resume_stalled_sends")
+def resume_stalled_sends():
+    sending.resume_stalled()
+
+
+@shared_task(name="newsletters.draft_daily_briefing")
+def draft_daily_briefing():
+    briefing.draft_daily_briefing()
+
+
+@shared_task(name="newsletters.send_grade_alerts")
+def send_grade_alerts():
+    alerts.send_grade_alerts()
