@@ -7,6 +7,7 @@ on each other in a cycle.
 """
 
 import enum
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from awards.ballots import email_domain
-from awards.models import Category, Nominee, NomineeTally, VoidRecord, Vote
+from awards.models import Category, Nominee, NomineeTally, Program, VoidRecord, Vote
 
 # A confirmation that loses a race to a concurrent one retries after the winner has
 # committed; the second look always decides, the third is a safety margin.
@@ -42,21 +43,25 @@ class Confirmation:
 def confirm(ballot, now=None):
     """Count ``ballot`` (from a verified link) at most once; see Outcome for the answers.
 
-    A new vote costs one read, one insert and one tally update in a single transaction.
+    On PostgreSQL a new vote costs one statement: it reads the nominee with its category
+    and program, inserts the vote and counts it. Anything else (a replayed link, a voter
+    with a counted vote, a closed window) is decided in a short transaction after it.
     """
     now = now or timezone.now()
-    nominee = (
-        Nominee.objects.select_related("category__program")
-        .filter(pk=ballot.nominee_id, category_id=ballot.category_id)
-        .first()
-    )
+    if connection.vendor == "postgresql":
+        nominee, vote_id = _count_if_first(ballot, now)
+        if vote_id is not None:
+            vote = _counted_vote(vote_id, ballot, nominee, now)
+            return Confirmation(Outcome.COUNTED, nominee.category, vote)
+    else:
+        nominee = (
+            Nominee.objects.select_related("category__program")
+            .filter(pk=ballot.nominee_id, category_id=ballot.category_id)
+            .first()
+        )
     if nominee is None:
         category = Category.objects.select_related("program").filter(pk=ballot.category_id).first()
         return Confirmation(Outcome.GONE, category)
-    if connection.vendor == "postgresql" and nominee.category.is_open(now):
-        vote = _insert_if_first(ballot, nominee, now)
-        if vote is not None:
-            return Confirmation(Outcome.COUNTED, nominee.category, vote)
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
@@ -68,14 +73,32 @@ def confirm(ballot, now=None):
     raise AssertionError("unreachable")
 
 
-# The common case in one statement and one round trip: insert the vote unless this link
-# or this voter already has one (either unique constraint), and count it if inserted.
-INSERT_IF_FIRST = """
-WITH new_vote AS (
+def _columns(model, alias):
+    return [f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields]
+
+
+@functools.cache
+def _count_if_first_sql():
+    """The common case in one statement and one round trip.
+
+    Insert the vote if the nominee belongs to the ballot's category, voting is open, and
+    neither this link nor this voter has a vote yet (either unique constraint), and count
+    it if inserted; return the nominee, category and program rows with the new vote's id
+    (NULL when nothing was inserted). No row at all: the nominee is gone.
+    """
+    selected = ", ".join(_columns(Nominee, "n") + _columns(Category, "c") + _columns(Program, "p"))
+    # Only column names from the models go into the text; every value is a parameter.
+    return f"""
+WITH open_nominee AS (
+    SELECT n.id FROM awards_nominee n JOIN awards_category c ON c.id = n.category_id
+    WHERE n.id = %(nominee)s AND n.category_id = %(category)s
+      AND c.opens_at <= %(now)s AND %(now)s < c.closes_at
+), new_vote AS (
     INSERT INTO awards_vote (category_id, nominee_id, email, email_domain, token, requested_at,
                              confirmed_at, ip_hash, user_agent_hash, void_reason)
-    VALUES (%(category)s, %(nominee)s, %(email)s, %(domain)s, %(token)s, %(requested_at)s,
-            %(now)s, %(ip_hash)s, %(ua_hash)s, '')
+    SELECT %(category)s, id, %(email)s, %(domain)s, %(token)s, %(requested_at)s,
+           %(now)s, %(ip_hash)s, %(ua_hash)s, ''
+    FROM open_nominee
     ON CONFLICT DO NOTHING
     RETURNING id
 ), counted AS (
@@ -83,15 +106,19 @@ WITH new_vote AS (
     SELECT %(nominee)s, 1 FROM new_vote
     ON CONFLICT (nominee_id) DO UPDATE SET count = awards_nomineetally.count + 1
 )
-SELECT id FROM new_vote
-"""
+SELECT (SELECT id FROM new_vote), {selected}
+FROM awards_nominee n
+JOIN awards_category c ON c.id = n.category_id
+JOIN awards_program p ON p.id = c.program_id
+WHERE n.id = %(nominee)s AND n.category_id = %(category)s
+"""  # noqa: S608
 
 
-def _insert_if_first(ballot, nominee, now):
-    """The new vote, or None when the link was used or the voter has a counted vote."""
+def _count_if_first(ballot, now):
+    """(nominee with category and program, new vote id or None); (None, None) if it is gone."""
     params = {
-        "category": nominee.category_id,
-        "nominee": nominee.pk,
+        "category": ballot.category_id,
+        "nominee": ballot.nominee_id,
         "email": ballot.email,
         "domain": email_domain(ballot.email),
         "token": ballot.token,
@@ -101,18 +128,32 @@ def _insert_if_first(ballot, nominee, now):
         "ua_hash": ballot.user_agent_hash,
     }
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_IF_FIRST, params)
+        cursor.execute(_count_if_first_sql(), params)
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, None
+    values = iter(row[1:])
+    instances = []
+    for model in (Nominee, Category, Program):
+        fields = model._meta.concrete_fields
+        instances.append(
+            model.from_db(connection.alias, [f.attname for f in fields], [next(values) for _ in fields])
+        )
+    nominee, category, program = instances
+    category.program = program
+    nominee.category = category
+    return nominee, row[0]
+
+
+def _counted_vote(vote_id, ballot, nominee, now):
     return Vote(
-        pk=row[0],
+        pk=vote_id,
         category=nominee.category,
         nominee=nominee,
         email=ballot.email,
-        email_domain=params["domain"],
+        email_domain=email_domain(ballot.email),
         token=ballot.token,
-        requested_at=params["requested_at"],
+        requested_at=ballot.requested_datetime,
         confirmed_at=now,
         ip_hash=ballot.ip_hash,
         user_agent_hash=ballot.user_agent_hash,

@@ -4,6 +4,7 @@ from dataclasses import asdict
 
 import pytest
 from django.core import mail, signing
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -277,3 +278,18 @@ def test_a_missing_tally_row_is_created_by_the_first_vote(narratives):
 
     assert voting.confirm(ballot_for(depin)).outcome == voting.Outcome.COUNTED
     assert tally_of(depin) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement path is PostgreSQL's")
+def test_a_new_vote_is_read_counted_and_shown_with_one_query(client, narratives, django_assert_num_queries):
+    category, (depin, *_) = narratives
+    link = f"/awards/vote/{ballots.sign(ballot_for(depin, email='ada@example.com'))}/"
+    with django_assert_num_queries(2):  # the vote with its nominee, category and program; the results
+        response = client.get(link)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "your vote for <strong>DePIN</strong> in Top Narratives is counted" in page
+    assert f'href="{category.program.get_absolute_url()}"' in page
+    assert f"More categories in {category.program.title}" in page
+    assert tally_of(depin) == 1
+    assert Vote.counted.get().email == "ada@example.com"
