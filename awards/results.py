@@ -1,5 +1,6 @@
 """A category's results, read from the tallies, ready for pages, CSV, API and charts."""
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -98,17 +99,42 @@ def for_category(category):
     return results
 
 
+# Each process keeps its copy of a category's shared rendering until the moment it goes
+# stale, so a busy confirmation page costs no cache round trip, and shows nothing older
+# than the shared rendering itself may be.
+_recent = {}  # category pk -> (stale at, in Unix seconds, HTML)
+RECENT_MAX = 256
+
+
 def rendered(category):
     """The chart and table as HTML, shared for AWARDS_RESULTS_CACHE_SECONDS.
 
     Confirmation pages and articles show them; at a few seconds old they still read as
     live, and a burst of voters then costs one query and one rendering per interval.
     """
-    key = f"awards:results-html:{category.pk}"
     seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
-    html = cache.get(key) if seconds else None
-    if html is None:
-        html = render_to_string("awards/includes/results.html", {"results": for_category(category)})
-        if seconds:
-            cache.set(key, html, seconds)
+    if not seconds:
+        return _render(category)
+    now = time.time()
+    stale_at, html = _recent.get(category.pk, (0, ""))
+    if stale_at <= now:
+        key = f"awards:results-fragment:{category.pk}"  # (stale at, HTML)
+        shared = cache.get(key)
+        if shared is None or shared[0] <= now:
+            shared = (now + seconds, _render(category))
+            cache.set(key, shared, seconds)
+        if len(_recent) >= RECENT_MAX:
+            _recent.clear()
+        _recent[category.pk] = shared
+        stale_at, html = shared
+    return html
+
+
+def forget_rendered():
+    """Drop this process's copies (the shared cache keeps its own until they expire)."""
+    _recent.clear()
+
+
+def _render(category):
+    html = render_to_string("awards/includes/results.html", {"results": for_category(category)})
     return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered

@@ -128,3 +128,24 @@ def test_signed_in_moderators_see_hidden_results_fresh(client, counted, settings
     moderator.user_permissions.add(Permission.objects.get(codename="view_vote"))
     client.force_login(moderator)
     assert client.get(counted.get_results_url()).status_code == 200
+
+
+def test_confirmation_pages_share_results_for_a_few_seconds_at_most(client, settings, monkeypatch):
+    from types import SimpleNamespace
+
+    from awards import results
+    from awards.ballots import sign
+
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 2
+    category, (depin, ai) = category_with("DePIN", "AI")
+
+    def confirmation_page(nominee, email):
+        response = client.get(f"/awards/vote/{sign(ballot_for(nominee, email=email))}/")
+        assert "Your vote counted" in response.content.decode()
+        return BeautifulSoup(response.content, "html.parser").select_one(".results-total").get_text()
+
+    assert confirmation_page(depin, "a@example.com") == "1 counted vote"
+    assert confirmation_page(ai, "b@example.com") == "1 counted vote"  # shared, under 2 s old
+    later = results.time.time() + 2
+    monkeypatch.setattr(results, "time", SimpleNamespace(time=lambda: later))
+    assert confirmation_page(ai, "c@example.com") == "3 counted votes"
