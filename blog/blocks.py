@@ -7,6 +7,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from awards.blocks import AwardResultsBlock
+from newsletters.blocks import NewsletterSignupBlock
 from ratings.blocks import TopTokensBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "code", "superscript"]
@@ -105,5 +106,6 @@ class ArticleBodyBlock(blocks.StreamBlock):
     faq = FAQBlock()
     disclaimer = DisclaimerBlock()
     call_to_action = CallToActionBlock()
+    newsletter_signup = NewsletterSignupBlock()
     award_results = AwardResultsBlock()
     top_tokens = TopTokensBlock()

@@ -1,8 +1,11 @@
 """Blocks for newsletter issues: what a briefing is made of, frozen when it is drafted.
 
 Figures are stored in the block values, not looked up when rendered, so the archive shows
-what subscribers were sent even after the grades move on.
+what subscribers were sent even after the grades move on. Also the sign-up box that
+articles embed (blog.blocks imports it; this module must not import blog).
 """
+
+import secrets
 
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -58,3 +61,29 @@ class IssueBodyBlock(blocks.StreamBlock):
     token_table = TokenTableBlock()
     articles = ArticleListBlock()
     button = ButtonBlock()
+
+
+class NewsletterSignupBlock(blocks.StructBlock):
+    """The sign-up box inside an article: one chosen newsletter, or the default ones."""
+
+    heading = blocks.CharBlock(
+        required=False, max_length=120, help_text='Defaults to "Want smarter crypto picks - free?".'
+    )
+    newsletter = blocks.PageChooserBlock(
+        page_type="newsletters.NewsletterPage",
+        required=False,
+        help_text="Leave empty to sign readers up for the newsletters marked as default.",
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        newsletter = value.get("newsletter")
+        # An unpublished newsletter cannot be signed up for: fall back to the defaults.
+        context["newsletter_ids"] = [newsletter.pk] if newsletter is not None and newsletter.live else []
+        context["box"] = f"signup-{secrets.token_hex(4)}"  # several boxes on a page need distinct ids
+        return context
+
+    class Meta:
+        icon = "mail"
+        label = "Newsletter sign-up"
+        template = "newsletters/blocks/signup.html"

@@ -17,9 +17,11 @@ from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "page-cache:generation"
 # The API keeps its own cache, and its rate limits must count every request; vote links
-# are unique per voter, so looking them up would only cost a round trip.
+# are unique per voter, so looking them up would only cost a round trip; newsletter links
+# are unique per subscriber and their pages show the subscriber's own choices.
 SKIPPED_PREFIXES = (
     "/admin/", "/django-admin/", "/dev/", "/static/", "/media/", "/healthz", "/api/", "/awards/vote/",
+    "/email/",
 )
 
 
