@@ -7,14 +7,20 @@ batches by workers and marked sent one message at a time.
 """
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 
 from blog.models.base import BasePage
+from blog.models.pages import not_restricted
 from newsletters.blocks import IssueBodyBlock
+from newsletters.feeds import IssueFeed
+from research_site.pagination import page_or_404
 
 
 class NewsletterIndexPage(BasePage):
@@ -28,8 +34,9 @@ class NewsletterIndexPage(BasePage):
     max_count = 1
 
 
-class NewsletterPage(BasePage):
-    """A newsletter readers subscribe to; its page is the web archive of its issues."""
+class NewsletterPage(RoutablePageMixin, BasePage):
+    """A newsletter readers subscribe to; its page is the web archive of its issues,
+    newest first, with an RSS feed at feed/."""
 
     description = models.TextField(help_text="One or two sentences shown beside the sign-up checkbox.")
     cadence = models.CharField(max_length=60, blank=True, help_text='For example "Every weekday morning".')
@@ -48,6 +55,30 @@ class NewsletterPage(BasePage):
     @property
     def listing_summary(self):
         return self.description
+
+    def live_issues(self):
+        """Published, public issues, newest first, without their bodies."""
+        return (
+            NewsletterIssuePage.objects.child_of(self)
+            .live()
+            .filter(not_restricted())
+            .defer_streamfields()
+            .order_by("-first_published_at", "-pk")
+        )
+
+    @property
+    def feed_url(self):
+        return self.url + self.reverse_subpage("feed")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.live_issues(), settings.NEWSLETTERS_ISSUES_PER_PAGE)
+        context["issues"] = page_or_404(paginator, request.GET.get("page", "1"), "issues")
+        return context
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        return IssueFeed()(request, newsletter=self)
 
 
 class NewsletterIssuePage(BasePage):
@@ -74,9 +105,15 @@ class NewsletterIssuePage(BasePage):
     def listing_summary(self):
         return self.preheader
 
-    @property
+    @cached_property
     def newsletter(self):
-        return NewsletterPage.objects.get(pk=self.get_parent().pk)
+        """The newsletter this issue belongs to (its parent page), in one query."""
+        return NewsletterPage.objects.get(path=self.path[: (self.depth - 1) * self.steplen])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["newsletter"] = self.newsletter
+        return context
 
 
 class Subscriber(models.Model):

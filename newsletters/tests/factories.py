@@ -1,13 +1,23 @@
 """Factories for newsletters, their pages and subscribers (shared by every newsletters test)."""
 
+import json
+import uuid
+
 import factory
 import wagtail_factories
 from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
-from newsletters.models import NewsletterIndexPage, NewsletterPage, Subscriber, Subscription, TokenFollow
-from ratings.models import Token
+from newsletters.models import (
+    NewsletterIndexPage,
+    NewsletterIssuePage,
+    NewsletterPage,
+    Subscriber,
+    Subscription,
+    TokenFollow,
+)
+from ratings.models import GradeDay, MarketDay, Signal, Token
 
 
 class NewsletterIndexPageFactory(wagtail_factories.PageFactory):
@@ -70,3 +80,41 @@ class TokenFollowFactory(DjangoModelFactory):
     grade = TokenFollow.Grade.TRADER
     min_change = 5
     level = None
+
+
+class NewsletterIssuePageFactory(wagtail_factories.PageFactory):
+    """Pass parent=<a NewsletterPage>. Live unless live=False."""
+
+    class Meta:
+        model = NewsletterIssuePage
+
+    title = factory.Sequence(lambda n: f"Issue {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    subject = factory.LazyAttribute(lambda o: f"{o.title}: what moved this week")
+    preheader = "Three charts and one question for the week ahead."
+    body = factory.LazyFunction(
+        lambda: json.dumps(
+            [{"type": "paragraph", "value": "<p>Markets were quiet.</p>", "id": str(uuid.uuid4())}]
+        )
+    )
+    first_published_at = factory.LazyFunction(timezone.now)
+
+
+def grade_token(token, day, trader, investor=50.0, *, volume=5e6, signal=Signal.NEUTRAL):
+    """Store a token's grades and market row for ``day`` as a refresh would, and point its
+    snapshot at the day if it is the newest."""
+    GradeDay.objects.update_or_create(
+        token=token,
+        date=day,
+        defaults={"trader_grade": trader, "investor_grade": investor, "signal": signal},
+    )
+    MarketDay.objects.update_or_create(
+        token=token,
+        date=day,
+        defaults={"open": 1.0, "high": 1.1, "low": 0.9, "close": 1.0, "volume": volume},
+    )
+    if token.graded_on is None or token.graded_on <= day:
+        token.graded_on, token.trader_grade, token.investor_grade = day, trader, investor
+        token.is_stale = False
+        token.save()
+    return token
