@@ -2,12 +2,17 @@
 
 from celery import shared_task
 
-from newsletters import alerts, briefing, sending, subscribing
+from newsletters import alerts, briefing, sending
 
 
 @shared_task(name="newsletters.start_send")
 def start_send(send_id):
     sending.start(send_id)
+
+
+@shared_task(name="newsletters.send_batches")
+def send_batches(send_id):
+    sending.run_worker(send_id)
 
 
 @shared_task(name="newsletters.resume_stalled_sends")
@@ -23,10 +28,3 @@ def draft_daily_briefing():
 @shared_task(name="newsletters.send_grade_alerts")
 def send_grade_alerts():
     alerts.send_grade_alerts()
-
-
-@shared_task(
-    name="newsletters.send_confirmation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
-def send_confirmation(email, newsletter_ids, ip_hash=""):
-    subscribing.request_confirmation(email, newsletter_ids, ip_hash)

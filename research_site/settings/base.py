@@ -281,20 +281,26 @@ NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = (
 )
 NEWSLETTERS_BRIEFING_AUTOPUBLISH = os.environ.get("NEWSLETTERS_BRIEFING_AUTOPUBLISH", "false") == "true"
 NEWSLETTERS_BRIEFING_MIN_VOLUME = 1_000_000  # USD a day: a "liquid" token for top picks
-NEWSLETTERS_ISSUES_PER_PAGE = 20  # issues per page of a newsletter's web archive
 # Sending: who delivers (a newsletters.delivery back end over Django's email back ends; SMTP
 # by default, or an anymail back end for an ESP), how workers share the work, and retries.
 NEWSLETTERS_DELIVERY_BACKEND = "newsletters.delivery.DjangoEmailDelivery"
 NEWSLETTERS_EMAIL_BACKEND = os.environ.get("NEWSLETTERS_EMAIL_BACKEND", "")  # "" = EMAIL_BACKEND
 NEWSLETTERS_BATCH_SIZE = int(os.environ.get("NEWSLETTERS_BATCH_SIZE", "100"))
-NEWSLETTERS_CLAIM_SECONDS = 300  # a batch unmarked after this belonged to a dead worker
+# A claimed batch still unmarked after CLAIM_SECONDS belonged to a worker that died.
+NEWSLETTERS_CLAIM_SECONDS = int(os.environ.get("NEWSLETTERS_CLAIM_SECONDS", "300"))
+NEWSLETTERS_WORKERS = int(os.environ.get("NEWSLETTERS_WORKERS", "2"))  # worker tasks set on each send
+# Publishing an issue sends it; "false" leaves sending to the admin's "Send" button.
+NEWSLETTERS_SEND_ON_PUBLISH = os.environ.get("NEWSLETTERS_SEND_ON_PUBLISH", "true") == "true"
 NEWSLETTERS_MAX_ATTEMPTS = 5
 NEWSLETTERS_RETRY_SECONDS = 60  # first retry after a temporary failure; doubles each time
 CELERY_BEAT_SCHEDULE["draft-daily-briefing"] = {
     "task": "newsletters.draft_daily_briefing",
     "schedule": crontab(hour=NEWSLETTERS_BRIEFING_HOUR, minute=NEWSLETTERS_BRIEFING_MINUTE),
 }
-CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {"task": "newsletters.resume_stalled_sends", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {
+    "task": "newsletters.resume_stalled_sends",
+    "schedule": float(os.environ.get("NEWSLETTERS_RESUME_SECONDS", "60")),  # shorter in the kill -9 test
+}
 CELERY_BEAT_SCHEDULE["send-grade-alerts"] = {
     "task": "newsletters.send_grade_alerts",
     "schedule": crontab(hour=1, minute=0),  # after the 00:20 ratings refresh
