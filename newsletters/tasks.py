@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from newsletters import alerts, briefing, sending
+from newsletters import alerts, briefing, sending, subscribing
 
 
 @shared_task(name="newsletters.start_send")
@@ -28,3 +28,10 @@ def draft_daily_briefing():
 @shared_task(name="newsletters.send_grade_alerts")
 def send_grade_alerts():
     alerts.send_grade_alerts()
+
+
+@shared_task(
+    name="newsletters.send_confirmation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def send_confirmation(email, newsletter_ids, ip_hash=""):
+    subscribing.request_confirmation(email, newsletter_ids, ip_hash)

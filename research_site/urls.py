@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("ratings/", include("ratings.urls")),
     path("anymail/", include("anymail.urls")),  # ESP bounce and complaint webhooks
+    path("email/", include("newsletters.urls")),
     path("", include("blog.urls")),
 ]
 
