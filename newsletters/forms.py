@@ -75,7 +75,11 @@ class PreferencesForm(forms.Form):
         label="Token",
         help_text="Its symbol (like ETH) or its slug (like ethereum).",
     )
-    grade = forms.ChoiceField(choices=TokenFollow.Grade.choices, initial=TokenFollow.Grade.TRADER)
+    grade = forms.ChoiceField(
+        choices=TokenFollow.Grade.choices,
+        initial=TokenFollow.Grade.TRADER,
+        error_messages={"invalid_choice": "Pick the Trader Grade or the Investor Grade."},
+    )
     min_change = forms.IntegerField(
         required=False,
         min_value=1,
