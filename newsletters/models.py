@@ -74,7 +74,12 @@ class NewsletterPage(RoutablePageMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.live_issues(), settings.NEWSLETTERS_ISSUES_PER_PAGE)
         context["issues"] = page_or_404(paginator, request.GET.get("page", "1"), "issues")
+        context.update(self.signup_context())
         return context
+
+    def signup_context(self):
+        """What the sign-up box needs to subscribe to this newsletter alone."""
+        return {"signup_heading": f"Get {self.title} by email, free", "signup_newsletter_ids": [self.pk]}
 
     @path("feed/", name="feed")
     def feed(self, request):
@@ -113,6 +118,7 @@ class NewsletterIssuePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["newsletter"] = self.newsletter
+        context.update(self.newsletter.signup_context())
         return context
 
 

@@ -61,7 +61,9 @@ def test_archive_shows_the_newsletter_and_its_published_issues_newest_first(
     assert "<h1>Research Weekly</h1>" in html
     assert "Our week in research, every Friday." in html
     assert "Every Friday" in html
-    assert 'href="/newsletters/">subscribe to Research Weekly</a>' in html
+    assert "Get Research Weekly by email, free" in html  # the sign-up box, for this newsletter alone
+    assert f'<input type="hidden" name="newsletter" value="{weekly.pk}">' in html
+    assert 'href="/newsletters/">all our newsletters</a>' in html
     assert subjects_in(html) == [f"Week {n}: what moved this week" for n in (3, 2, 1)]
     assert "Unfinished" not in html
     feed_link = '<link rel="alternate" type="application/rss+xml" title="Research Weekly issues (RSS)"'
@@ -145,6 +147,7 @@ def test_issue_page_renders_the_issue_in_the_site_layout(
         '<a class="back-link" href="/newsletters/research-weekly/">← All Research Weekly issues</a>' in html
     )
     assert 'href="/newsletters/research-weekly/feed/"' in html
+    assert f'<input type="hidden" name="newsletter" value="{weekly.pk}">' in html
 
 
 @pytest.fixture
