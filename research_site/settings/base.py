@@ -302,10 +302,7 @@ CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {
     "task": "newsletters.resume_stalled_sends",
     "schedule": float(os.environ.get("NEWSLETTERS_RESUME_SECONDS", "60")),  # shorter in the kill -9 test
 }
-CELERY_BEAT_SCHEDULE["send-grade-alerts"] = {
-    "task": "newsletters.send_grade_alerts",
-    "schedule": crontab(hour=1, minute=0),  # after the 00:20 ratings refresh
-}
+# Grade alerts have no beat entry: ratings.refresh_daily queues them once the day is graded.
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
 # with this "user:password" as HTTP basic auth.
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
