@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 
@@ -47,7 +47,10 @@ def request_confirmation(email, newsletter_ids, ip_hash=""):
     New addresses are stored as pending; known ones keep their status until the link is
     followed. Bounced and complained addresses get nothing.
     """
-    subscriber = _get_or_create_subscriber(email, ip_hash)
+    # get_or_create survives the same address signing up in a parallel request.
+    subscriber, _ = Subscriber.objects.get_or_create(
+        email=normalize_email(email), defaults={"ip_hash": ip_hash}
+    )
     if subscriber.is_suppressed:
         return False
     newsletters = list(live_newsletters().filter(pk__in=newsletter_ids))
@@ -55,16 +58,6 @@ def request_confirmation(email, newsletter_ids, ip_hash=""):
         return False
     send_confirmation_email(subscriber, newsletters)
     return True
-
-
-def _get_or_create_subscriber(email, ip_hash):
-    email = normalize_email(email)
-    try:
-        with transaction.atomic():
-            subscriber, _ = Subscriber.objects.get_or_create(email=email, defaults={"ip_hash": ip_hash})
-    except IntegrityError:  # the same address signed up in a parallel request
-        subscriber = Subscriber.objects.get(email=email)
-    return subscriber
 
 
 def send_confirmation_email(subscriber, newsletters):
