@@ -247,7 +247,7 @@ def move_note(token):
 
 
 def money(amount):
-    for divisor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+    for divisor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if amount >= divisor:
             return f"${amount / divisor:,.1f}{suffix}"
     return f"${amount:,.0f}"

@@ -1,13 +1,17 @@
 import datetime
 import logging
+import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.models import WorkflowState
 
 from blog.tests.factories import ArticlePageFactory
 from newsletters.briefing import draft_daily_briefing
-from newsletters.models import NewsletterIssuePage
+from newsletters.models import NewsletterIssuePage, NewsletterPage
 from newsletters.rendering import render_issue
 from newsletters.tests.factories import (
     NewsletterIndexPageFactory,
@@ -16,7 +20,7 @@ from newsletters.tests.factories import (
     TokenFactory,
     grade_token,
 )
-from ratings.models import Signal
+from ratings.models import Signal, Token
 
 DAY = datetime.date(2024, 11, 22)
 BEFORE = DAY - datetime.timedelta(days=1)
@@ -208,3 +212,26 @@ def test_drafted_briefing_renders_as_email_with_readable_text(briefing_newslette
     assert (
         "Biggest moves down\n------------------\n1. Cardano (CAR): Trader Grade 61.0 (-14.0)" in rendered.text
     )
+
+
+def test_load_demo_publishes_newsletters_and_briefings_from_the_demo_grades(db, client):
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", stdout=out)  # a second run changes nothing
+
+    assert "newsletters: 2 newsletters at /newsletters/, 2 Research Weekly issues (0 new)" in out.getvalue()
+    daily = NewsletterPage.objects.get(slug="daily-briefing")
+    weekly = NewsletterPage.objects.get(slug="research-weekly")
+    assert daily.subscribe_by_default and not weekly.subscribe_by_default
+    latest = Token.objects.order_by("-graded_on").values_list("graded_on", flat=True).first()
+    briefings = NewsletterIssuePage.objects.child_of(daily).live().order_by("-drafted_for")
+    assert [b.drafted_for for b in briefings] == [latest - datetime.timedelta(days=n) for n in range(3)]
+    assert briefings[0].subject.startswith(f"Daily Briefing, {latest.day} {latest:%b}: ")
+    assert NewsletterIssuePage.objects.child_of(weekly).live().count() == 2
+
+    archive = client.get(daily.url).content.decode()
+    subjects = re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a>', archive)
+    assert subjects == [escape(b.subject) for b in briefings]
+    issue = client.get(briefings[0].url)
+    assert issue.status_code == 200 and "Top picks by Trader Grade" in issue.content.decode()
+    assert client.get(weekly.url + "feed/").status_code == 200
