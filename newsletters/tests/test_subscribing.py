@@ -108,6 +108,7 @@ def test_newsletters_page_lists_every_live_newsletter_to_tick(client, daily, wee
     assert ticked == [str(daily.pk)]
     assert 'name="chosen" value="1"' in html
     assert "No credit card | 1-click unsubscribe" in html
+    assert html.count("Want smarter crypto picks - free?") == 1  # no second box in the footer
 
 
 def test_article_block_signs_up_for_its_chosen_newsletter(client, blog_index, daily, weekly):
