@@ -102,7 +102,7 @@ def for_category(category):
 # Each process keeps its copy of a category's shared rendering until the moment it goes
 # stale, so a busy confirmation page costs no cache round trip, and shows nothing older
 # than the shared rendering itself may be.
-_recent = {}  # category pk -> (stale at, in Unix seconds, HTML)
+recent = {}  # category pk -> (stale at, in Unix seconds, HTML)
 RECENT_MAX = 256
 
 
@@ -116,23 +116,18 @@ def rendered(category):
     if not seconds:
         return _render(category)
     now = time.time()
-    stale_at, html = _recent.get(category.pk, (0, ""))
+    stale_at, html = recent.get(category.pk, (0, ""))
     if stale_at <= now:
         key = f"awards:results-fragment:{category.pk}"  # (stale at, HTML)
         shared = cache.get(key)
         if shared is None or shared[0] <= now:
             shared = (now + seconds, _render(category))
             cache.set(key, shared, seconds)
-        if len(_recent) >= RECENT_MAX:
-            _recent.clear()
-        _recent[category.pk] = shared
+        if len(recent) >= RECENT_MAX:
+            recent.clear()
+        recent[category.pk] = shared
         stale_at, html = shared
     return html
-
-
-def forget_rendered():
-    """Drop this process's copies (the shared cache keeps its own until they expire)."""
-    _recent.clear()
 
 
 def _render(category):

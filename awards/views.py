@@ -1,5 +1,6 @@
 import csv
 import random
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -167,7 +168,47 @@ def confirm(request, signed):
     }
     if category and confirmation.outcome != voting.Outcome.GONE and category.results_visible():
         context["results_html"] = results.rendered(category)
+    if confirmation.outcome == voting.Outcome.COUNTED:
+        return counted_page(request, context)
     return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[confirmation.outcome])
+
+
+# Everyone whose vote for a nominee counts sees the same page, so each process renders it
+# once per nominee per results interval and hands the same bytes to the voters after.
+counted_pages = {}
+COUNTED_PAGES_MAX = 512
+
+
+def row_values(instance):
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+
+
+def counted_page(request, context):
+    """The "your vote counted" page; it shows the nominee, category, program and results only.
+
+    Shared only between anonymous voters (no session: no user bar), only while the results
+    on it are still fresh, and only if rendering it used no CSRF token or cookie.
+    """
+    seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
+    if not seconds or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return render(request, "awards/confirm.html", context)
+    nominee = context["vote"].nominee
+    key = (
+        int(time.time() // seconds),
+        row_values(nominee),
+        row_values(nominee.category),
+        row_values(nominee.category.program),
+        context.get("results_html"),
+    )
+    content = counted_pages.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = render(request, "awards/confirm.html", context)
+    if not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        if len(counted_pages) >= COUNTED_PAGES_MAX:
+            counted_pages.clear()
+        counted_pages[key] = response.content
+    return response
 
 
 @require_GET

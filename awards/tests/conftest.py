@@ -1,10 +1,11 @@
 import pytest
 
-from awards import results
+from awards import results, views
 
 
 @pytest.fixture(autouse=True)
-def forget_rendered_results():
-    """Each test starts without this process's copies of earlier tests' results."""
+def forget_process_copies():
+    """Each test starts without this process's copies of earlier tests' results and pages."""
     yield
-    results.forget_rendered()
+    results.recent.clear()
+    views.counted_pages.clear()

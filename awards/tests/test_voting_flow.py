@@ -293,3 +293,28 @@ def test_a_new_vote_is_read_counted_and_shown_with_one_query(client, narratives,
     assert f"More categories in {category.program.title}" in page
     assert tally_of(depin) == 1
     assert Vote.counted.get().email == "ada@example.com"
+
+
+def test_voters_for_the_same_nominee_see_its_current_name(client, narratives):
+    category, (depin, *_) = narratives
+    first = client.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='a@example.com'))}/")
+    assert "your vote for <strong>DePIN</strong>" in first.content.decode()
+    depin.name = "DePIN networks"
+    depin.save()
+    second = client.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='b@example.com'))}/")
+    assert "your vote for <strong>DePIN networks</strong>" in second.content.decode()
+    assert tally_of(depin) == 2
+
+
+def test_a_signed_in_editor_gets_a_page_of_their_own(client, narratives, django_user_model):
+    category, (depin, *_) = narratives
+    anonymous = client.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='a@example.com'))}/")
+    assert "wagtail-userbar" not in anonymous.content.decode()
+    editor = Client()
+    editor.force_login(django_user_model.objects.create_superuser("editor", "editor@example.com", "pw"))
+    own = editor.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='editor@example.com'))}/")
+    assert "your vote for <strong>DePIN</strong>" in own.content.decode()
+    assert "wagtail-userbar" in own.content.decode()
+    again = Client().get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='c@example.com'))}/")
+    assert "wagtail-userbar" not in again.content.decode()
+    assert tally_of(depin) == 3
