@@ -1,8 +1,14 @@
 """Signing up, confirming, preferences and unsubscribing: thin views over newsletters.subscribing."""
 
+import math
+import time
+from datetime import timedelta
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,7 +22,7 @@ from newsletters.models import NewsletterPage, Subscriber
 CHECK_YOUR_INBOX = (
     "Thanks! Check your inbox: we have sent you a link to confirm. Nothing arrives until you follow it."
 )
-TOO_MANY_SIGNUPS = "Too many sign-ups came from your network just now. Please try again in an hour."
+TOO_MANY_SIGNUPS = "Too many sign-ups came from your network just now. Please try again in {wait}."
 
 
 def wants_json(request):
@@ -35,11 +41,23 @@ def signup_answer(request, message, status, form=None):
             "newsletters": subscribing.live_newsletters(),
             "message_is_error": True,
             "email": form.data.get("email", "") if form else "",
-            "ticked": set(form.data.getlist("newsletter")) if form else set(),
+            "ticked": ticked_in(form),
         }
         response = render(request, "newsletters/subscribe.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def ticked_in(form):
+    """What to tick when the form comes back: what was sent, or the defaults for a box
+    that offered no choice (so the reader is not asked to start over)."""
+    ticked = set(form.data.getlist("newsletter")) if form else set()
+    return ticked if ticked or (form and form.data.get("chosen")) else None
+
+
+def seconds_left(period):
+    """Until the fixed rate-limit window (awards.ratelimit) starts afresh."""
+    return math.ceil(period - time.time() % period)
 
 
 # The sign-up boxes sit on pages served from the anonymous page cache, which never stores a
@@ -55,8 +73,10 @@ def subscribe(request):
 
     ip_hash = subscribing.keyed_hash("ip", client_ip(request))
     if not ratelimit.allow("newsletters-ip", ip_hash, *settings.NEWSLETTERS_RATE_PER_IP):
-        response = signup_answer(request, TOO_MANY_SIGNUPS, 429)
-        response["Retry-After"] = str(settings.NEWSLETTERS_RATE_PER_IP[1])
+        wait = seconds_left(settings.NEWSLETTERS_RATE_PER_IP[1])
+        message = TOO_MANY_SIGNUPS.format(wait=timeuntil(timezone.now() + timedelta(seconds=wait)))
+        response = signup_answer(request, message, 429)
+        response["Retry-After"] = str(wait)
         return response
     form = SignupForm(request.POST)
     if form.is_bot():  # told the same as everyone, so it learns nothing
