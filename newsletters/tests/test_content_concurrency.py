@@ -1,0 +1,91 @@
+"""The morning jobs run twice at once (a retried task beside a manual run) on a real PostgreSQL:
+one briefing per day, one grade alert per subscriber and day."""
+
+import datetime
+import threading
+from collections import Counter
+
+import pytest
+from django.core import mail
+from django.db import connection, connections  # noqa: F401 - connection is read by skipif
+
+from newsletters.alerts import send_grade_alerts
+from newsletters.briefing import draft_daily_briefing
+from newsletters.models import GradeAlert, NewsletterIssuePage
+from newsletters.tests.factories import (
+    NewsletterIndexPageFactory,
+    NewsletterPageFactory,
+    SubscriberFactory,
+    TokenFactory,
+    TokenFollowFactory,
+    grade_token,
+)
+
+pytestmark = [
+    # The pages need the tree the migrations made; serialized_rollback puts it back afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        "connection.vendor != 'postgresql'",
+        reason="SQLite serialises every write, so it cannot show a race; CI runs this on PostgreSQL.",
+    ),
+]
+
+THREADS = 6
+DAY = datetime.date(2024, 11, 22)
+
+
+def all_at_once(function, count=THREADS):
+    """Call ``function`` from ``count`` threads, each with its own connection, released together."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results
+
+
+@pytest.fixture
+def graded_tokens(db):
+    tokens = []
+    for number, (before, now) in enumerate([(60.0, 75.0), (70.0, 52.0), (50.0, 51.0)]):
+        token = TokenFactory(name=f"Token {number}")
+        grade_token(token, DAY - datetime.timedelta(days=1), before)
+        grade_token(token, DAY, now)
+        tokens.append(token)
+    return tokens
+
+
+def test_briefings_drafted_at_once_make_one_issue(home, graded_tokens):
+    index = NewsletterIndexPageFactory(parent=home)
+    NewsletterPageFactory(parent=index, title="Daily Briefing", slug="daily-briefing")
+
+    issues = all_at_once(lambda: draft_daily_briefing(DAY))
+
+    assert NewsletterIssuePage.objects.filter(drafted_for=DAY).count() == 1
+    assert len({issue.pk for issue in issues}) == 1
+
+
+def test_alerts_sent_at_once_reach_each_subscriber_once(graded_tokens):
+    subscribers = [SubscriberFactory() for _ in range(5)]
+    for subscriber in subscribers:
+        for token in graded_tokens:
+            TokenFollowFactory(subscriber=subscriber, token=token, min_change=5)
+
+    sent = all_at_once(send_grade_alerts)
+
+    assert sum(sent) == len(subscribers)
+    assert Counter(message.to[0] for message in mail.outbox) == {s.email: 1 for s in subscribers}
+    assert GradeAlert.objects.filter(day=DAY, sent_at__isnull=False).count() == len(subscribers)
