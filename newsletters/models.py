@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
@@ -20,6 +21,7 @@ from blog.models.base import BasePage
 from blog.models.pages import not_restricted
 from newsletters.blocks import IssueBodyBlock
 from newsletters.feeds import IssueFeed
+from newsletters.rendering import render_issue
 from research_site.pagination import page_or_404
 
 
@@ -114,6 +116,19 @@ class NewsletterIssuePage(BasePage):
     def newsletter(self):
         """The newsletter this issue belongs to (its parent page), in one query."""
         return NewsletterPage.objects.get(path=self.path[: (self.depth - 1) * self.steplen])
+
+    @property
+    def preview_modes(self):
+        return [("", "Web page"), ("email", "Email"), ("text", "Plain-text email")]
+
+    def serve_preview(self, request, mode_name):
+        """The email as subscribers will get it; their own links are left as markers."""
+        if mode_name not in ("email", "text"):
+            return super().serve_preview(request, mode_name)
+        rendered = render_issue(self, self.newsletter)
+        if mode_name == "text":
+            return HttpResponse(rendered.text, content_type="text/plain; charset=utf-8")
+        return HttpResponse(rendered.html)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -236,3 +236,18 @@ def test_personalised_email_carries_the_readers_own_links(rich_issue):
         assert UNSUBSCRIBE_MARKER not in body_ and PREFERENCES_MARKER not in body_
         assert "https://research.example.com/email/unsubscribe/" in body_
         assert "https://research.example.com/email/preferences/" in body_
+
+
+def test_editors_preview_the_issue_as_web_page_email_and_text(weekly):
+    issue = NewsletterIssuePageFactory(parent=weekly, title="Draft", subject="Coming Friday", live=False)
+
+    assert [mode for mode, _ in issue.preview_modes] == ["", "email", "text"]
+    modes = {mode: issue.make_preview_request(preview_mode=mode) for mode in ("", "email", "text")}
+
+    page = modes[""].render().content.decode()
+    assert "<h1>Coming Friday</h1>" in page and 'class="site-header"' in page
+    email = modes["email"].content.decode()
+    assert email.startswith("<!doctype html>") and f'href="{UNSUBSCRIBE_MARKER}"' in email
+    assert modes["text"]["Content-Type"] == "text/plain; charset=utf-8"
+    text = modes["text"].content.decode()
+    assert "Coming Friday" in text and "Markets were quiet." in text and "<" not in text
