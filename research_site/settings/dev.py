@@ -17,6 +17,7 @@ if not os.environ.get("CELERY_BROKER_URL"):
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),  # else Kombu writes ./control/
         "store_processed": False,
     }
 
