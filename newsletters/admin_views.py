@@ -1,0 +1,122 @@
+"""Moderator views in the Wagtail admin: sends and their progress; pause, resume, cancel;
+send a published issue that has not gone out yet."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newsletters import sending
+from newsletters.models import NewsletterIssuePage, Send, Subscriber, Subscription
+
+SENDS_PER_PAGE = 20
+FAILURES_SHOWN = 50
+
+view_sends = permission_required("newsletters.view_send", raise_exception=True)
+control_sends = permission_required("newsletters.change_send", raise_exception=True)
+start_sends = permission_required("newsletters.add_send", raise_exception=True)
+
+ACTIONS = {
+    "pause": (sending.pause, "Paused. Workers stop within a second; resume to carry on where it stopped."),
+    "resume": (sending.resume, "Resumed: workers are on it again."),
+    "cancel": (sending.cancel, "Cancelled. Nothing more goes out; unsent deliveries are marked cancelled."),
+}
+
+
+def unsent_issues():
+    """Published issues nobody has sent, newest first."""
+    return (
+        NewsletterIssuePage.objects.live()
+        .filter(~Exists(Send.objects.filter(issue=OuterRef("pk"))))
+        .defer_streamfields()
+        .order_by("-first_published_at")
+    )
+
+
+@view_sends
+def send_list(request):
+    sends = Send.objects.select_related("issue").order_by("-created_at", "-pk")
+    page = Paginator(sends, SENDS_PER_PAGE).get_page(request.GET.get("p"))
+    context = {
+        "page": page,
+        "rows": zip(page, sending.progress(list(page)), strict=True),
+        "can_control": request.user.has_perm("newsletters.change_send"),
+        "can_start": request.user.has_perm("newsletters.add_send"),
+        "unsent": unsent_issues()[:20] if request.user.has_perm("newsletters.add_send") else [],
+    }
+    return render(request, "newsletters/admin/send_list.html", context)
+
+
+def detail_context(request, send):
+    (progress,) = sending.progress([send])
+    failures = send.deliveries.filter(status="failed").select_related("subscriber").order_by("-pk")
+    return {
+        "send": send,
+        "progress": progress,
+        "failures": failures[:FAILURES_SHOWN],
+        "can_control": request.user.has_perm("newsletters.change_send"),
+    }
+
+
+@view_sends
+def send_detail(request, pk):
+    send = get_object_or_404(Send.objects.select_related("issue", "requested_by"), pk=pk)
+    return render(request, "newsletters/admin/send_detail.html", detail_context(request, send))
+
+
+@view_sends
+def progress_json(request):
+    """{"sends": [...]} for ?id=1&id=2: what the progress script polls."""
+    try:
+        ids = [int(value) for value in request.GET.getlist("id")][:SENDS_PER_PAGE]
+    except ValueError:
+        return JsonResponse({"error": "id must be a whole number"}, status=400)
+    sends = list(Send.objects.filter(pk__in=ids).order_by("pk"))
+    return JsonResponse({"sends": sending.progress(sends)})
+
+
+@require_POST
+@control_sends
+def change_send(request, pk, action):
+    send = get_object_or_404(Send.objects.select_related("issue", "requested_by"), pk=pk)
+    change, done = ACTIONS[action]
+    try:
+        change(send)
+    except sending.NotAllowed as error:
+        messages.error(request, str(error))
+        context = detail_context(request, send)
+        return render(request, "newsletters/admin/send_detail.html", context, status=409)
+    messages.success(request, f"“{send.subject}”: {done}")
+    return redirect("newsletter_sends:detail", pk=send.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@start_sends
+def send_issue(request, issue_pk):
+    """GET: who would get the issue; POST: send it to them."""
+    issue = get_object_or_404(NewsletterIssuePage.objects.defer_streamfields(), pk=issue_pk)
+    existing = Send.objects.filter(issue=issue).first()
+    if existing:
+        problem = "This issue has already been sent, or is being sent."
+    elif not issue.live:
+        problem = "Publish the issue before sending it."
+    else:
+        problem = None
+    if request.method == "POST" and not problem:
+        send, created = sending.queue_issue(issue, requested_by=request.user)
+        if created:
+            messages.success(request, f"Sending “{send.subject}”: progress below.")
+        else:
+            messages.warning(request, "Someone sent this issue a moment ago; here is its progress.")
+        return redirect("newsletter_sends:detail", pk=send.pk)
+    if request.method == "POST":
+        messages.error(request, problem)
+    recipients = Subscription.objects.filter(
+        newsletter_id=issue.get_parent().pk, subscriber__status=Subscriber.Status.CONFIRMED
+    ).count()
+    context = {"issue": issue, "recipients": recipients, "problem": problem, "existing": existing}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "newsletters/admin/send_issue.html", context, status=status)

@@ -1,0 +1,103 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from newsletters import admin_views
+from newsletters.models import NewsletterIssuePage, Send, Subscriber
+
+NEWSLETTERS_MENU_HOOK = "register_newsletters_menu_item"
+
+
+def newsletter_titles(subscriber):
+    return ", ".join(subscription.newsletter.title for subscription in subscriber.subscriptions.all())
+
+
+class SubscriberViewSet(SnippetViewSet):
+    """Who is subscribed and where each address stands; editors look, they do not edit."""
+
+    model = Subscriber
+    icon = "user"
+    menu_label = "Subscribers"
+    list_display = [
+        "email",
+        "status",
+        "status_reason",
+        Column("newsletters", accessor=newsletter_titles),
+        "confirmed_at",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["email"]
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Subscriber.objects.prefetch_related("subscriptions__newsletter")
+
+
+class NewslettersGroup(SnippetViewSetGroup):
+    menu_label = "Newsletters"
+    menu_icon = "mail"
+    menu_order = 310
+    items = (SubscriberViewSet,)
+    submenu_hook = NEWSLETTERS_MENU_HOOK
+
+
+class SendsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("newsletters.view_send")
+
+
+class SendViewSet(ViewSet):
+    """Sends and their live progress; pause, resume, cancel; send an issue."""
+
+    name = "newsletter_sends"
+    url_prefix = "newsletters/sends"
+    menu_icon = "mail"
+    menu_label = "Sends"
+    menu_order = 10
+    menu_hook = NEWSLETTERS_MENU_HOOK
+    menu_item_class = SendsMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.send_list, name="index"),
+            path("progress.json", admin_views.progress_json, name="progress"),
+            path("<int:pk>/", admin_views.send_detail, name="detail"),
+            *(
+                path(f"<int:pk>/{action}/", admin_views.change_send, {"action": action}, name=action)
+                for action in admin_views.ACTIONS
+            ),
+            path("issue/<int:issue_pk>/", admin_views.send_issue, name="send_issue"),
+        ]
+
+    @property
+    def menu_url(self):
+        return reverse("newsletter_sends:index")
+
+
+register_snippet(NewslettersGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_sends():
+    return SendViewSet()
+
+
+@hooks.register("register_page_header_buttons")
+def issue_send_button(page, user, view_name, next_url=None):
+    """On an issue: its send's progress, or "Send to subscribers" once it is published."""
+    if page.specific_class is not NewsletterIssuePage or not user.has_perm("newsletters.view_send"):
+        return
+    send_id = Send.objects.filter(issue_id=page.pk).values_list("pk", flat=True).first()
+    if send_id:
+        url, label = reverse("newsletter_sends:detail", args=[send_id]), "Sending progress"
+    elif page.live and user.has_perm("newsletters.add_send"):
+        url, label = reverse("newsletter_sends:send_issue", args=[page.pk]), "Send to subscribers"
+    else:
+        return
+    yield PageMenuItem(label, url, icon_name="mail", priority=80, page=page)
