@@ -63,6 +63,7 @@ def test_archive_shows_the_newsletter_and_its_published_issues_newest_first(
     assert "Every Friday" in html
     assert "Get Research Weekly by email, free" in html  # the sign-up box, for this newsletter alone
     assert f'<input type="hidden" name="newsletter" value="{weekly.pk}">' in html
+    assert html.count('class="signup-box"') == 1  # no second, generic box in the footer
     assert 'href="/newsletters/">all our newsletters</a>' in html
     assert subjects_in(html) == [f"Week {n}: what moved this week" for n in (3, 2, 1)]
     assert "Unfinished" not in html
@@ -148,6 +149,7 @@ def test_issue_page_renders_the_issue_in_the_site_layout(
     )
     assert 'href="/newsletters/research-weekly/feed/"' in html
     assert f'<input type="hidden" name="newsletter" value="{weekly.pk}">' in html
+    assert html.count('class="signup-box"') == 1
 
 
 @pytest.fixture
