@@ -37,22 +37,23 @@ class Outcome(enum.Enum):
 class Confirmation:
     outcome: Outcome
     category: Category | None = None
-    vote: Vote | None = None
+    vote: Vote | None = None  # the vote this link counted now (or earlier, when REPLAYED)
 
 
 def confirm(ballot, now=None):
     """Count ``ballot`` (from a verified link) at most once; see Outcome for the answers.
 
-    On PostgreSQL a new vote costs one statement: it reads the nominee with its category
-    and program, inserts the vote and counts it. Anything else (a replayed link, a voter
-    with a counted vote, a closed window) is decided in a short transaction after it.
+    On PostgreSQL one statement reads the nominee with its category and program, inserts
+    and counts a new vote, and finds what this link or voter counted before: that settles
+    new votes, replayed links and voters who already voted. A vote that replaces an
+    earlier one, or a race with another confirmation, is decided in a transaction after it.
     """
     now = now or timezone.now()
     if connection.vendor == "postgresql":
-        nominee, vote_id = _count_if_first(ballot, now)
-        if vote_id is not None:
-            vote = _counted_vote(vote_id, ballot, nominee, now)
-            return Confirmation(Outcome.COUNTED, nominee.category, vote)
+        look = _first_look(ballot, now)
+        if look is not None and (settled := _settled_by(look, ballot, now)):
+            return settled
+        nominee = look.nominee if look else None
     else:
         nominee = (
             Nominee.objects.select_related("category__program")
@@ -73,20 +74,65 @@ def confirm(ballot, now=None):
     raise AssertionError("unreachable")
 
 
+@dataclass
+class FirstLook:
+    nominee: Nominee  # with its category and program
+    new_vote_id: int | None  # inserted and counted by this statement
+    used: Vote | None  # the vote this link counted before
+    voted: bool  # this voter had a counted vote in the category
+
+
+def _settled_by(look, ballot, now):
+    """The outcome the first look decides, in the order _confirm_once decides it; or None.
+
+    What it saw was committed when the statement began. A confirmation committing while it
+    ran makes the insert skip without showing up here, and is left to the transaction.
+    """
+    category = look.nominee.category
+    if look.new_vote_id is not None:
+        vote = Vote(
+            pk=look.new_vote_id,
+            category=category,
+            nominee=look.nominee,
+            email=ballot.email,
+            email_domain=email_domain(ballot.email),
+            token=ballot.token,
+            requested_at=ballot.requested_datetime,
+            confirmed_at=now,
+            ip_hash=ballot.ip_hash,
+            user_agent_hash=ballot.user_agent_hash,
+        )
+        return Confirmation(Outcome.COUNTED, category, vote)
+    if look.used is not None:
+        return Confirmation(Outcome.REPLAYED, category, look.used)
+    if not category.is_open(now):
+        return Confirmation(Outcome.NOT_OPEN, category)
+    if look.voted and not category.allow_change:
+        return Confirmation(Outcome.ALREADY_VOTED, category)
+    return None
+
+
 def _columns(model, alias):
     return [f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields]
 
 
+LOOKED_AT = (Nominee, Category, Program, Vote)  # the rows the first look returns, in order
+
+
 @functools.cache
-def _count_if_first_sql():
-    """The common case in one statement and one round trip.
+def _first_look_sql():
+    """The first look in one statement and one round trip.
 
     Insert the vote if the nominee belongs to the ballot's category, voting is open, and
     neither this link nor this voter has a vote yet (either unique constraint), and count
-    it if inserted; return the nominee, category and program rows with the new vote's id
-    (NULL when nothing was inserted). No row at all: the nominee is gone.
+    it if inserted. Return the new vote's id (NULL when nothing was inserted), whether the
+    voter already had a counted vote, and the nominee, category, program and used-vote
+    rows (the last all NULL for a link not used before). No row at all: the nominee is gone.
     """
-    selected = ", ".join(_columns(Nominee, "n") + _columns(Category, "c") + _columns(Program, "p"))
+    aliases = ("n", "c", "p", "used")
+    selected = ", ".join(
+        column for model, alias in zip(LOOKED_AT, aliases, strict=True) for column in _columns(model, alias)
+    )
     # Only column names from the models go into the text; every value is a parameter.
     return f"""
 WITH open_nominee AS (
@@ -106,16 +152,21 @@ WITH open_nominee AS (
     SELECT %(nominee)s, 1 FROM new_vote
     ON CONFLICT (nominee_id) DO UPDATE SET count = awards_nomineetally.count + 1
 )
-SELECT (SELECT id FROM new_vote), {selected}
+SELECT (SELECT id FROM new_vote),
+       EXISTS (SELECT FROM awards_vote voted
+               WHERE voted.category_id = %(category)s AND voted.email = %(email)s
+                 AND voted.voided_at IS NULL AND voted.replaced_at IS NULL),
+       {selected}
 FROM awards_nominee n
 JOIN awards_category c ON c.id = n.category_id
 JOIN awards_program p ON p.id = c.program_id
+LEFT JOIN awards_vote used ON used.token = %(token)s
 WHERE n.id = %(nominee)s AND n.category_id = %(category)s
 """  # noqa: S608
 
 
-def _count_if_first(ballot, now):
-    """(nominee with category and program, new vote id or None); (None, None) if it is gone."""
+def _first_look(ballot, now):
+    """What the first look saw (see _first_look_sql), or None if the nominee is gone."""
     params = {
         "category": ballot.category_id,
         "nominee": ballot.nominee_id,
@@ -128,36 +179,25 @@ def _count_if_first(ballot, now):
         "ua_hash": ballot.user_agent_hash,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_count_if_first_sql(), params)
+        cursor.execute(_first_look_sql(), params)
         row = cursor.fetchone()
     if row is None:
-        return None, None
-    values = iter(row[1:])
-    instances = []
-    for model in (Nominee, Category, Program):
-        fields = model._meta.concrete_fields
-        instances.append(
-            model.from_db(connection.alias, [f.attname for f in fields], [next(values) for _ in fields])
-        )
-    nominee, category, program = instances
+        return None
+    values = iter(row[2:])
+    nominee, category, program, used = [_instance(model, values) for model in LOOKED_AT]
     category.program = program
     nominee.category = category
-    return nominee, row[0]
+    if used.pk is None:
+        used = None
+    elif used.nominee_id == nominee.pk:
+        used.nominee = nominee
+    return FirstLook(nominee=nominee, new_vote_id=row[0], used=used, voted=row[1])
 
 
-def _counted_vote(vote_id, ballot, nominee, now):
-    return Vote(
-        pk=vote_id,
-        category=nominee.category,
-        nominee=nominee,
-        email=ballot.email,
-        email_domain=email_domain(ballot.email),
-        token=ballot.token,
-        requested_at=ballot.requested_datetime,
-        confirmed_at=now,
-        ip_hash=ballot.ip_hash,
-        user_agent_hash=ballot.user_agent_hash,
-    )
+def _instance(model, values):
+    """A model instance from the next of ``values``, one per concrete field."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(connection.alias, names, [next(values) for _ in names])
 
 
 def lock_voter(category_id, email):
@@ -192,7 +232,7 @@ def _confirm_once(ballot, nominee, now):
         return Confirmation(Outcome.NOT_OPEN, category)
     current = seen[0] if seen else None
     if current is not None and not category.allow_change:
-        return Confirmation(Outcome.ALREADY_VOTED, category, current)
+        return Confirmation(Outcome.ALREADY_VOTED, category)
     deltas = {nominee.pk: 1}
     # Conditional, so a moderator voiding the old vote meanwhile is not undone or counted twice.
     if current is not None and Vote.counted.filter(pk=current.pk).update(replaced_at=now):

@@ -295,6 +295,24 @@ def test_a_new_vote_is_read_counted_and_shown_with_one_query(client, narratives,
     assert Vote.counted.get().email == "ada@example.com"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement path is PostgreSQL's")
+def test_replays_and_second_votes_are_answered_with_one_query(client, narratives, django_assert_num_queries):
+    category, (depin, ai, _) = narratives
+    link = f"/awards/vote/{ballots.sign(ballot_for(depin, email='ada@example.com'))}/"
+    assert client.get(link).status_code == 200
+    with django_assert_num_queries(1):  # the results were rendered for the first page
+        replay = client.get(link)
+    assert replay.status_code == 200
+    assert "Your vote for <strong>DePIN</strong> in Top Narratives is counted; following the link" in (
+        replay.content.decode()
+    )
+    with django_assert_num_queries(1):
+        second = client.get(f"/awards/vote/{ballots.sign(ballot_for(ai, email='ada@example.com'))}/")
+    assert second.status_code == 409
+    assert "You have already voted" in second.content.decode()
+    assert (tally_of(depin), tally_of(ai)) == (1, 0)
+
+
 def test_voters_for_the_same_nominee_see_its_current_name(client, narratives):
     category, (depin, *_) = narratives
     first = client.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='a@example.com'))}/")
