@@ -60,6 +60,10 @@ def request_confirmation(email, newsletter_ids, ip_hash=""):
     return True
 
 
+def confirm_link_days():
+    return settings.NEWSLETTERS_CONFIRM_MAX_AGE // (24 * 60 * 60)
+
+
 def send_confirmation_email(subscriber, newsletters):
     already_confirmed = subscriber.status == Status.CONFIRMED
     context = {
@@ -68,7 +72,7 @@ def send_confirmation_email(subscriber, newsletters):
         "confirm_url": links.confirm_url(subscriber.pk, [newsletter.pk for newsletter in newsletters]),
         "preferences_url": links.preferences_url(subscriber.pk) if already_confirmed else "",
         "already_confirmed": already_confirmed,
-        "valid_days": settings.NEWSLETTERS_CONFIRM_MAX_AGE // (24 * 60 * 60),
+        "valid_days": confirm_link_days(),
     }
     if already_confirmed:
         subject = f"Add {context['titles']} to your Token Research emails"

@@ -96,11 +96,12 @@ def subscribe(request):
 
 @require_GET
 def subscribed(request):
-    return render(request, "newsletters/subscribed.html", {"message": CHECK_YOUR_INBOX})
+    context = {"message": CHECK_YOUR_INBOX, "valid_days": subscribing.confirm_link_days()}
+    return render(request, "newsletters/subscribed.html", context)
 
 
 def link_problem(request, expired, what):
-    context = {"expired": expired, "what": what}
+    context = {"expired": expired, "what": what, "valid_days": subscribing.confirm_link_days()}
     return render(request, "newsletters/link_problem.html", context, status=410 if expired else 400)
 
 

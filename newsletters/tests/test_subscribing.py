@@ -226,6 +226,7 @@ def test_expired_confirmation_link_offers_to_sign_up_again(client, daily, settin
     assert response.status_code == 410
     html = response.content.decode()
     assert "This link no longer works" in html
+    assert "Confirmation links work for 7 days" in html
     assert 'href="/email/subscribe/"' in html
     subscriber.refresh_from_db()
     assert subscriber.status == Status.PENDING and not subscriber.subscriptions.exists()
@@ -259,7 +260,8 @@ def test_the_answer_is_the_same_whatever_state_the_address_is_in(client, daily, 
         assert status == 200 and json.loads(content) == {"message": CHECK_YOUR_INBOX}
     else:
         assert status == 302 and location == "/email/subscribe/sent/"
-        assert CHECK_YOUR_INBOX in client.get(location).content.decode()
+        page = client.get(location).content.decode()
+        assert CHECK_YOUR_INBOX in page and "works for 7 days" in page
 
     # What differs goes to the mailbox only.
     sent = {message.to[0].split("@")[0]: message for message in mail.outbox}
