@@ -79,7 +79,7 @@ class FirstLook:
     nominee: Nominee  # with its category and program
     new_vote_id: int | None  # inserted and counted by this statement
     used: Vote | None  # the vote this link counted before
-    voted: bool  # this voter had a counted vote in the category
+    voted: bool | None  # this voter had a counted vote in the category (None: not asked)
 
 
 def _settled_by(look, ballot, now):
@@ -126,8 +126,9 @@ def _first_look_sql():
     Insert the vote if the nominee belongs to the ballot's category, voting is open, and
     neither this link nor this voter has a vote yet (either unique constraint), and count
     it if inserted. Return the new vote's id (NULL when nothing was inserted), whether the
-    voter already had a counted vote, and the nominee, category, program and used-vote
-    rows (the last all NULL for a link not used before). No row at all: the nominee is gone.
+    voter already had a counted vote (asked only when neither of those answers it), and the
+    nominee, category, program and used-vote rows (the last all NULL for a link not used
+    before). No row at all: the nominee is gone.
     """
     aliases = ("n", "c", "p", "used")
     selected = ", ".join(
@@ -153,9 +154,13 @@ WITH open_nominee AS (
     ON CONFLICT (nominee_id) DO UPDATE SET count = awards_nomineetally.count + 1
 )
 SELECT (SELECT id FROM new_vote),
-       EXISTS (SELECT FROM awards_vote voted
-               WHERE voted.category_id = %(category)s AND voted.email = %(email)s
-                 AND voted.voided_at IS NULL AND voted.replaced_at IS NULL),
+       -- Asked only when nothing was inserted and the link is unused: the planner can pick
+       -- a poor index for it before the table's statistics catch up with a burst of votes.
+       CASE WHEN used.id IS NULL AND NOT EXISTS (SELECT FROM new_vote) THEN
+           EXISTS (SELECT FROM awards_vote voted
+                   WHERE voted.category_id = %(category)s AND voted.email = %(email)s
+                     AND voted.voided_at IS NULL AND voted.replaced_at IS NULL)
+       END,
        {selected}
 FROM awards_nominee n
 JOIN awards_category c ON c.id = n.category_id
