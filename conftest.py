@@ -1,6 +1,6 @@
 import pytest
 from django.core.cache import caches
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from blog.tests.factories import ArticleIndexPageFactory, HomePageFactory
 
@@ -19,7 +19,11 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
+    # Transactional tests start from a flushed database, without the locale and root page
+    # the migrations made (serialized_rollback's reload would clash with the content types
+    # that flush recreates), so make them here when they are missing.
+    Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = HomePageFactory(parent=root, slug="home-page")
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}

@@ -22,8 +22,7 @@ from newsletters.tests.factories import (
 )
 
 pytestmark = [
-    # The pages need the tree the migrations made; serialized_rollback puts it back afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         "connection.vendor != 'postgresql'",
         reason="SQLite serialises every write, so it cannot show a race; CI runs this on PostgreSQL.",

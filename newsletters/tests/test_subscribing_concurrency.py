@@ -5,7 +5,6 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection, connections  # noqa: F401 - connection is read by skipif
-from wagtail.models import Locale, Page
 
 from newsletters import subscribing
 from newsletters.models import Subscriber, Subscription
@@ -45,19 +44,7 @@ def all_at_once(*calls):
 
 
 @pytest.fixture
-def tree(transactional_db):
-    """The locale and root page the migrations make, which an earlier test's flush removed.
-
-    Made here rather than by serialized_rollback, whose reload clashes with the content
-    types that flush recreates after transactional tests without it.
-    """
-    Locale.objects.get_or_create(language_code="en")
-    if Page.get_first_root_node() is None:
-        Page.add_root(title="Root", slug="root")
-
-
-@pytest.fixture
-def index(tree, home):
+def index(home):
     return NewsletterIndexPageFactory(parent=home)
 
 
