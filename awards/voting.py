@@ -189,13 +189,15 @@ def _first_look(ballot, now):
     if row is None:
         return None
     values = iter(row[2:])
-    nominee, category, program, used = [_instance(model, values) for model in LOOKED_AT]
+    nominee, category, program = (_instance(model, values) for model in LOOKED_AT[:3])
     category.program = program
     nominee.category = category
-    if used.pk is None:
-        used = None
-    elif used.nominee_id == nominee.pk:
-        used.nominee = nominee
+    used_values = list(values)
+    used = None
+    if used_values[0] is not None:  # the id: this link counted a vote before
+        used = _instance(Vote, iter(used_values))
+        if used.nominee_id == nominee.pk:
+            used.nominee = nominee
     return FirstLook(nominee=nominee, new_vote_id=row[0], used=used, voted=row[1])
 
 
