@@ -164,7 +164,7 @@ def confirm(request, signed):
         "outcome": confirmation.outcome.value,
         "category": category,
         "vote": confirmation.vote,
-        "closed_message": closed_message(category) if category else "",
+        "closed_message": closed_message(category) if confirmation.outcome == voting.Outcome.NOT_OPEN else "",
     }
     if category and confirmation.outcome != voting.Outcome.GONE and category.results_visible():
         context["results_html"] = results.rendered(category)
