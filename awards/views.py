@@ -187,7 +187,7 @@ def counted_page(request, context):
     """The "your vote counted" page; it shows the nominee, category, program and results only.
 
     Shared only between anonymous voters (no session: no user bar), only while the results
-    on it are still fresh, and only if rendering it used no CSRF token or cookie.
+    on it are still fresh, and only if rendering it used no CSRF token (a visitor's own).
     """
     seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
     if not seconds or settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -204,7 +204,7 @@ def counted_page(request, context):
     if content is not None:
         return HttpResponse(content)
     response = render(request, "awards/confirm.html", context)
-    if not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         if len(counted_pages) >= COUNTED_PAGES_MAX:
             counted_pages.clear()
         counted_pages[key] = response.content
