@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newsletters import sending
+from newsletters import moderation, sending
 from newsletters.models import NewsletterIssuePage, Send, Subscriber, Subscription
 
 SENDS_PER_PAGE = 20
@@ -20,9 +20,9 @@ control_sends = permission_required("newsletters.change_send", raise_exception=T
 start_sends = permission_required("newsletters.add_send", raise_exception=True)
 
 ACTIONS = {
-    "pause": (sending.pause, "Paused. Workers stop within a second; resume to carry on where it stopped."),
-    "resume": (sending.resume, "Resumed: workers are on it again."),
-    "cancel": (sending.cancel, "Cancelled. Nothing more goes out; unsent deliveries are marked cancelled."),
+    "pause": (moderation.pause, "Paused. Workers stop within a second; resume to carry on where it stopped."),
+    "resume": (moderation.resume, "Resumed: workers are on it again."),
+    "cancel": (moderation.cancel, "Cancelled. Nothing more goes out; unsent deliveries are now cancelled."),
 }
 
 
@@ -42,7 +42,7 @@ def send_list(request):
     page = Paginator(sends, SENDS_PER_PAGE).get_page(request.GET.get("p"))
     context = {
         "page": page,
-        "rows": zip(page, sending.progress(list(page)), strict=True),
+        "rows": zip(page, moderation.progress(list(page)), strict=True),
         "can_control": request.user.has_perm("newsletters.change_send"),
         "can_start": request.user.has_perm("newsletters.add_send"),
         "unsent": unsent_issues()[:20] if request.user.has_perm("newsletters.add_send") else [],
@@ -51,7 +51,7 @@ def send_list(request):
 
 
 def detail_context(request, send):
-    (progress,) = sending.progress([send])
+    (progress,) = moderation.progress([send])
     failures = send.deliveries.filter(status="failed").select_related("subscriber").order_by("-pk")
     return {
         "send": send,
@@ -75,7 +75,7 @@ def progress_json(request):
     except ValueError:
         return JsonResponse({"error": "id must be a whole number"}, status=400)
     sends = list(Send.objects.filter(pk__in=ids).order_by("pk"))
-    return JsonResponse({"sends": sending.progress(sends)})
+    return JsonResponse({"sends": moderation.progress(sends)})
 
 
 @require_POST
@@ -85,7 +85,7 @@ def change_send(request, pk, action):
     change, done = ACTIONS[action]
     try:
         change(send)
-    except sending.NotAllowed as error:
+    except moderation.NotAllowed as error:
         messages.error(request, str(error))
         context = detail_context(request, send)
         return render(request, "newsletters/admin/send_detail.html", context, status=409)

@@ -38,7 +38,15 @@ def render_issue(issue, newsletter=None):
     )
 
 
-def personalise(body, subscriber_id, newsletter_id):
-    return body.replace(UNSUBSCRIBE_MARKER, links.unsubscribe_url(subscriber_id, newsletter_id)).replace(
-        PREFERENCES_MARKER, links.preferences_url(subscriber_id)
-    )
+def personal_links(subscriber_id, newsletter_id):
+    """The recipient's own links, by the marker each replaces (made once per message)."""
+    return {
+        UNSUBSCRIBE_MARKER: links.unsubscribe_url(subscriber_id, newsletter_id),
+        PREFERENCES_MARKER: links.preferences_url(subscriber_id),
+    }
+
+
+def personalise(body, subscriber_id, newsletter_id, urls=None):
+    for marker, url in (urls or personal_links(subscriber_id, newsletter_id)).items():
+        body = body.replace(marker, url)
+    return body

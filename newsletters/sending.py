@@ -9,35 +9,31 @@ unmarked; its other claims expire and another worker sends them. A delivery mark
 is never claimed or sent again.
 
 Temporary failures go back to pending with an exponential back-off; permanent ones, and
-temporary ones after NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Pause and cancel
-are seen by workers within a second; resume_stalled (Celery beat, every minute) restarts
-workers for sends whose work is waiting with nobody on it.
+temporary ones after NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Workers see a
+pause or cancel (newsletters.moderation) within a second; resume_stalled (Celery beat,
+every minute) restarts workers for sends whose work is waiting with nobody on it.
 """
 
+import contextlib
 import datetime
 import logging
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from newsletters import links
-from newsletters.delivery import Message, PermanentFailure, TemporaryFailure, get_backend
+from newsletters.delivery import Message, PermanentFailure, TemporaryFailure, fold_long_lines, get_backend
 from newsletters.models import Delivery, Send, Subscriber, Subscription
-from newsletters.rendering import personalise, render_issue
+from newsletters.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise, render_issue
 
 logger = logging.getLogger(__name__)
 
 UNFINISHED = (Delivery.Status.PENDING, Delivery.Status.CLAIMED)
 STATUS_CHECK_SECONDS = 1.0  # how soon a worker notices a pause or a cancel
 LEASE_USE = 0.8  # stop sending from a batch after this share of its lease: the rest goes back
-
-
-class NotAllowed(Exception):
-    """A pause, resume or cancel the send's current status does not allow."""
 
 
 @dataclass(frozen=True)
@@ -66,20 +62,19 @@ def queue_issue(issue, requested_by=None):
     existing = Send.objects.filter(issue=issue).first()
     if existing:
         return existing, False
-    rendered = render_issue(issue)
     try:
         with transaction.atomic():
-            send = Send.objects.create(
-                issue=issue,
-                requested_by=requested_by,
-                subject=rendered.subject,
-                html=rendered.html,
-                text=rendered.text,
-            )
+            send = Send.objects.create(issue=issue, requested_by=requested_by, **frozen_content(issue))
     except IntegrityError:  # queued at the same moment by someone else
         return Send.objects.get(issue=issue), False
     transaction.on_commit(lambda: start_task().delay(send.pk))
     return send, True
+
+
+def frozen_content(issue):
+    """The Send fields that freeze what every recipient gets: subject and both bodies."""
+    rendered = render_issue(issue)
+    return {"subject": rendered.subject, "html": fold_long_lines(rendered.html), "text": rendered.text}
 
 
 def start(send_id):
@@ -143,13 +138,36 @@ def run_worker(send_id, backend=None):
     backend = backend or get_backend()
     send = Send.objects.select_related("issue").get(pk=send_id)
     content = Content(send.subject, send.html, send.text, newsletter_id(send))
-    while current_status(send_id) == Send.Status.SENDING:
-        lease, batch = claim_batch(send_id, content.newsletter_id, settings.NEWSLETTERS_BATCH_SIZE)
-        if not batch:
-            finish_if_done(send_id)
-            return
-        if not deliver_batch(send_id, content, lease, batch, backend):
-            return
+    with commits_without_waiting_for_disk():
+        while current_status(send_id) == Send.Status.SENDING:
+            lease, batch = claim_batch(send_id, content.newsletter_id, settings.NEWSLETTERS_BATCH_SIZE)
+            if not batch:
+                finish_if_done(send_id)
+                return
+            if not deliver_batch(send_id, content, lease, batch, backend):
+                return
+
+
+@contextlib.contextmanager
+def commits_without_waiting_for_disk():
+    """PostgreSQL's synchronous_commit off for this worker's marks and claims.
+
+    Each mark still runs and commits before the next message goes out, so a killed worker
+    loses nothing; the database just does not wait for its write-ahead log to reach the
+    disk before answering (which was most of a mark's time). Only a crash of the database
+    server itself could forget the last fraction of a second of marks, and those messages
+    would go out once more.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def current_status(send_id):
@@ -259,15 +277,15 @@ def deliver_batch(send_id, content, lease, batch, backend):
 
 
 def build_message(content, recipient):
-    unsubscribe = links.unsubscribe_url(recipient.subscriber_id, content.newsletter_id)
+    urls = personal_links(recipient.subscriber_id, content.newsletter_id)
     return Message(
         to=recipient.email,
         subject=content.subject,
-        text=personalise(content.text, recipient.subscriber_id, content.newsletter_id),
-        html=personalise(content.html, recipient.subscriber_id, content.newsletter_id),
+        text=personalise(content.text, recipient.subscriber_id, content.newsletter_id, urls),
+        html=personalise(content.html, recipient.subscriber_id, content.newsletter_id, urls),
         headers={
             # RFC 8058 one-click unsubscribe: mail clients POST to the link.
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe": f"<{urls[UNSUBSCRIBE_MARKER]}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
@@ -341,45 +359,6 @@ def finish_if_done(send_id):
         )
 
 
-# --- Moderators: pause, resume, cancel ---
-
-
-def change_status(send, allowed_from, to, **fields):
-    changed = Send.objects.filter(pk=send.pk, status__in=allowed_from).update(status=to, **fields)
-    if not changed:
-        send.refresh_from_db(fields=["status"])
-        raise NotAllowed(f"This send is {send.get_status_display().lower()}; it cannot be {VERBS[to]}.")
-    send.status = to
-
-
-VERBS = {Send.Status.PAUSED: "paused", Send.Status.SENDING: "resumed", Send.Status.CANCELLED: "cancelled"}
-
-
-def pause(send):
-    """Workers stop within a second, handing back what they had not sent."""
-    change_status(send, [Send.Status.SENDING], Send.Status.PAUSED)
-
-
-def resume(send):
-    with transaction.atomic():
-        change_status(send, [Send.Status.PAUSED], Send.Status.SENDING)
-        fan_out(send.pk)
-
-
-def cancel(send):
-    """Nothing more goes out: unsent deliveries are cancelled."""
-    with transaction.atomic():
-        change_status(
-            send,
-            [Send.Status.QUEUED, Send.Status.SENDING, Send.Status.PAUSED],
-            Send.Status.CANCELLED,
-            finished_at=timezone.now(),
-        )
-        send.deliveries.filter(status__in=UNFINISHED).update(
-            status=Delivery.Status.CANCELLED, claimed_until=None
-        )
-
-
 # --- Beat: sends nobody is working on ---
 
 
@@ -399,73 +378,3 @@ def resume_stalled():
             status=Delivery.Status.CLAIMED, claimed_until__gte=now
         ).exists():
             fan_out(send_id)
-
-
-# --- Bounces and complaints ---
-
-
-def suppress(email, status, reason):
-    """A bounced or complaining address: never mailed again, starting with unsent deliveries."""
-    with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(email=email.strip().lower()).first()
-        if subscriber is None:
-            return None
-        if subscriber.status != Subscriber.Status.COMPLAINED:  # the stronger of the two stays
-            subscriber.set_status(status, reason)
-            subscriber.save(update_fields=["status", "status_reason", "status_changed_at"])
-        subscriber.deliveries.filter(status__in=UNFINISHED).update(
-            status=Delivery.Status.SUPPRESSED, claimed_until=None, error=f"not mailed: {subscriber.status}"
-        )
-    return subscriber
-
-
-# --- Progress ---
-
-COUNTED = ("sent", "failed", "suppressed", "cancelled", "left", "retrying")
-
-
-def progress(sends):
-    """Counts, rate and timing of each send for the admin, in one query over their deliveries."""
-    now = timezone.now()
-    minute_ago = now - datetime.timedelta(minutes=1)
-    Status = Delivery.Status
-    rows = (
-        Delivery.objects.filter(send__in=[send.pk for send in sends])
-        .values("send")
-        .annotate(
-            sent=Count("pk", filter=Q(status=Status.SENT)),
-            failed=Count("pk", filter=Q(status=Status.FAILED)),
-            suppressed=Count("pk", filter=Q(status=Status.SUPPRESSED)),
-            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
-            left=Count("pk", filter=Q(status__in=UNFINISHED)),
-            retrying=Count("pk", filter=Q(status=Status.PENDING, attempts__gt=0)),
-            last_minute=Count("pk", filter=Q(status=Status.SENT, sent_at__gte=minute_ago)),
-        )
-        .order_by()
-    )
-    counts = {row.pop("send"): row for row in rows}
-    nothing = dict.fromkeys((*COUNTED, "last_minute"), 0)
-    return [summary(send, counts.get(send.pk, nothing), now) for send in sends]
-
-
-def summary(send, counts, now):
-    elapsed = ((send.finished_at or now) - send.started_at).total_seconds() if send.started_at else 0
-    if send.status == Send.Status.SENDING and elapsed >= 60:
-        per_minute = counts["last_minute"]
-    else:  # a young or finished send: its average since the start
-        per_minute = round(counts["sent"] * 60 / elapsed) if elapsed > 0 else 0
-    if send.recipients:
-        done_percent = round(100 * (send.recipients - counts["left"]) / send.recipients)
-    else:
-        done_percent = 100 if send.status == Send.Status.FINISHED else 0
-    return {
-        "id": send.pk,
-        "status": send.status,
-        "status_label": send.get_status_display(),
-        "recipients": send.recipients,
-        **{name: counts[name] for name in COUNTED},
-        "per_minute": per_minute,
-        "done_percent": done_percent,
-        "started_at": send.started_at.isoformat() if send.started_at else None,
-        "finished_at": send.finished_at.isoformat() if send.finished_at else None,
-    }

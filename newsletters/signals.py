@@ -6,9 +6,11 @@ import logging
 from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import EventType, RejectReason
 from django.conf import settings
+from django.db import transaction
 
 from newsletters import sending
-from newsletters.models import Subscriber
+from newsletters.models import Delivery, Subscriber
+from newsletters.sending import UNFINISHED
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,21 @@ def suppression_for(event):
     return None
 
 
+def suppress(email, status, reason):
+    """A bounced or complaining address: never mailed again, starting with unsent deliveries."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(email=email.strip().lower()).first()
+        if subscriber is None:
+            return None
+        if subscriber.status != Subscriber.Status.COMPLAINED:  # the stronger of the two stays
+            subscriber.set_status(status, reason)
+            subscriber.save(update_fields=["status", "status_reason", "status_changed_at"])
+        subscriber.deliveries.filter(status__in=UNFINISHED).update(
+            status=Delivery.Status.SUPPRESSED, claimed_until=None, error=f"not mailed: {subscriber.status}"
+        )
+    return subscriber
+
+
 def tracking_event(sender, event, esp_name, **kwargs):
     if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
         # anymail accepts unauthenticated posts when no secret is set; nobody on the web
@@ -45,6 +62,6 @@ def tracking_event(sender, event, esp_name, **kwargs):
         return
     detail = event.description or event.mta_response or event.reject_reason
     reason = f"{esp_name}: {event.event_type}" + (f" ({detail})" if detail else "")
-    subscriber = sending.suppress(event.recipient, status, reason)
+    subscriber = suppress(event.recipient, status, reason)
     if subscriber is not None:
         logger.info("%s is now %s: %s", subscriber.email, subscriber.status, reason)

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsletters import links, sending
+from newsletters import links, moderation, sending
 from newsletters.models import Delivery, Send, Subscriber, Subscription
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
@@ -302,7 +302,7 @@ def test_pause_stops_workers_and_resume_finishes_the_send(
     settings.NEWSLETTERS_BATCH_SIZE = 10
     readers = subscribe(newsletter, 8)
     send, _ = run(sending.queue_issue, issue)
-    moderated_worker(send, 3, sending.pause)
+    moderated_worker(send, 3, moderation.pause)
 
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
@@ -312,7 +312,7 @@ def test_pause_stops_workers_and_resume_finishes_the_send(
     assert sum(server.received.values()) == 3
 
     settings.NEWSLETTERS_WORKERS = 2
-    run(sending.resume, send)
+    run(moderation.resume, send)
     send.refresh_from_db()
     assert send.status == Send.Status.FINISHED
     assert server.received == {r.email: 1 for r in readers}
@@ -324,16 +324,16 @@ def test_cancel_stops_workers_and_cancels_what_is_unsent(
     settings.NEWSLETTERS_BATCH_SIZE = 10
     subscribe(newsletter, 8)
     send, _ = run(sending.queue_issue, issue)
-    moderated_worker(send, 2, sending.cancel)
+    moderated_worker(send, 2, moderation.cancel)
     send.refresh_from_db()
     assert send.status == Send.Status.CANCELLED and send.finished_at is not None
     assert sorted(statuses(send).values()) == ["cancelled"] * 6 + ["sent"] * 2
     assert sum(server.received.values()) == 2
 
-    with pytest.raises(sending.NotAllowed, match="This send is cancelled; it cannot be resumed."):
-        sending.resume(send)
-    with pytest.raises(sending.NotAllowed, match="cannot be paused"):
-        sending.pause(send)
+    with pytest.raises(moderation.NotAllowed, match="This send is cancelled; it cannot be resumed."):
+        moderation.resume(send)
+    with pytest.raises(moderation.NotAllowed, match="cannot be paused"):
+        moderation.pause(send)
 
 
 def test_a_batch_whose_lease_is_used_up_hands_the_rest_back(newsletter, issue, server, run, monkeypatch):

@@ -1,0 +1,216 @@
+"""Delivery back ends: the precomposed SMTP message is the message Django would compose, and
+an ESP's answers (through anymail's Postmark back end and a fake Postmark API) are sorted
+into retries and permanent failures."""
+
+import json
+import threading
+import uuid
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+
+from newsletters import links, sending
+from newsletters.delivery import DjangoEmailDelivery, Message, PrecomposedEmail
+from newsletters.models import Delivery
+from newsletters.rendering import personalise
+from newsletters.tests.mailserver import MailServer
+from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def newsletter_message(**changes):
+    fields = {
+        "to": "ada@example.com",
+        "subject": "Bitcoin’s grade — up 5 points",
+        "text": "Hello Ada,\nBTC · 81.5 (+5)\n.\nUnsubscribe: https://example.com/email/unsubscribe/1.2:x/\n",
+        "html": "<p>Hello Ada — <b>BTC</b> 81.5</p>\n<p><a href='https://example.com/u/1.2:x/'>Unsubscribe</a></p>",
+        "headers": {
+            "List-Unsubscribe": "<https://example.com/email/unsubscribe/1.2:x/>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    }
+    return Message(**{**fields, **changes})
+
+
+def django_composed(message, from_email="Token Research <research@example.com>"):
+    email = EmailMultiAlternatives(
+        message.subject, message.text, from_email, [message.to], headers=message.headers
+    )
+    email.attach_alternative(message.html, "text/html")
+    return email.message().as_bytes(linesep="\r\n")
+
+
+def parsed(wire):
+    return message_from_bytes(wire, policy=policy.default)
+
+
+def test_precomposed_message_is_the_message_django_composes(settings):
+    settings.DEFAULT_FROM_EMAIL = "Token Research <research@example.com>"
+    delivery = DjangoEmailDelivery(SMTP)
+    message = newsletter_message()
+    email = delivery.email_message(message)
+    assert isinstance(email, PrecomposedEmail)
+    ours, django = parsed(email.message().as_bytes()), parsed(django_composed(message))
+
+    per_message = {"Date", "Message-ID", "Content-Type"}  # the multipart boundary is random too
+    names = [name for name in ours if name not in per_message]
+    assert names == [name for name in django if name not in per_message]
+    for name in ours:
+        if name not in per_message:
+            assert ours[name] == django[name], name
+    assert ours.get_content_type() == django.get_content_type() == "multipart/alternative"
+    assert ours["Subject"] == "Bitcoin’s grade — up 5 points" and ours["To"] == "ada@example.com"
+    for subtype in ("plain", "html"):
+        ours_part, django_part = ours.get_body((subtype,)), django.get_body((subtype,))
+        assert ours_part.get_content() == django_part.get_content()
+        assert ours_part["Content-Transfer-Encoding"] == django_part["Content-Transfer-Encoding"] == "8bit"
+    wire = email.message().as_bytes()
+    assert b"\r\n" in wire and b"\n" not in wire.replace(b"\r\n", b"")  # CRLF line ends only
+
+    second = delivery.email_message(newsletter_message(to="bob@example.com"))
+    assert parsed(second.message().as_bytes())["To"] == "bob@example.com"
+    assert parsed(second.message().as_bytes())["Message-ID"] != ours["Message-ID"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"html": "<p>" + "word " * 300 + "</p>"},  # a line longer than SMTP allows: Django folds it
+        {"to": "josé@example.com"},
+        {"headers": {"List-Unsubscribe": "<https://example.com/ü/>"}},
+    ],
+)
+def test_what_does_not_fit_the_skeleton_is_composed_by_django(changes):
+    message = newsletter_message(**changes)
+    email = DjangoEmailDelivery(SMTP).email_message(message)
+    assert not isinstance(email, PrecomposedEmail)
+    assert parsed(email.message().as_bytes()).get_body(("html",)).get_content() == message.html
+
+
+def test_header_injection_is_not_precomposed():
+    sneaky = "<https://example.com/>\r\nBcc: someone@evil.example"
+    message = newsletter_message(headers={"List-Unsubscribe": sneaky})
+    assert DjangoEmailDelivery(SMTP).precomposed(message) is None
+
+
+@pytest.mark.django_db
+def test_a_send_over_smtp_arrives_as_composed(home, settings, django_capture_on_commit_callbacks):
+    newsletter = make_newsletter(home)
+    (reader,) = subscribe(newsletter, 1)
+    long_paragraph = "<p>" + "Ether slipped while the market waited for the upgrade. " * 60 + "</p>"
+    issue = make_issue(
+        newsletter,
+        subject="Ether’s grade slips",
+        body=json.dumps([{"type": "paragraph", "value": long_paragraph, "id": str(uuid.uuid4())}]),
+    )
+    with MailServer() as server:
+        smtp_settings(settings, server)
+        with django_capture_on_commit_callbacks(execute=True):
+            send, _ = sending.queue_issue(issue)
+        received = server.message(reader.email)
+    send.refresh_from_db()
+    assert received["Subject"] == "Ether’s grade slips"
+    part = received.get_body(("html",))
+    html = part.get_content().replace("\r\n", "\n")
+    assert html == personalise(send.html, reader.pk, newsletter.pk)
+    # The long paragraph was folded between words when the send was frozen, so the
+    # message went out precomposed as 8bit instead of quoted-printable.
+    assert part["Content-Transfer-Encoding"] == "8bit"
+    assert max(len(line.encode()) for line in send.html.split("\n")) <= 800
+    words = BeautifulSoup(html, "html.parser").get_text(" ").split()
+    assert " ".join(words).count("Ether slipped while the market waited for the upgrade.") == 60
+
+
+# --- An ESP through anymail: a fake Postmark API ---
+
+
+class FakePostmark(BaseHTTPRequestHandler):
+    """Answers POST /email from a script: [(status, json body), ...], then 200 OK."""
+
+    script = []
+    received = []
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakePostmark.received.append(payload)
+        to = payload["To"]
+        status, body = FakePostmark.script.pop(0) if FakePostmark.script else (200, None)
+        body = body or {"To": to, "SubmittedAt": "2026-11-20T09:00:00Z", "MessageID": "m-1", "ErrorCode": 0,
+                        "Message": "OK"}
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def postmark(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakePostmark)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    FakePostmark.script, FakePostmark.received = [], []
+    settings.NEWSLETTERS_EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {
+        **settings.ANYMAIL,
+        "POSTMARK_SERVER_TOKEN": "test-token",
+        "POSTMARK_API_URL": f"http://127.0.0.1:{server.server_port}/",
+    }
+    settings.NEWSLETTERS_MAX_ATTEMPTS = 3
+    yield FakePostmark
+    server.shutdown()
+
+
+def inactive_message(email):
+    return (
+        "You tried to send to a recipient that has been marked as inactive.\n"
+        f"Found inactive addresses: {email}.\n"
+        "Inactive recipients are ones that have generated a hard bounce or a spam complaint. "
+    )
+
+
+@pytest.mark.django_db
+def test_esp_outage_is_retried_and_refusals_are_recorded(home, postmark, django_capture_on_commit_callbacks):
+    newsletter = make_newsletter(home)
+    busy, refused, invalid, fine = subscribe(newsletter, 4)
+    postmark.script = [
+        (503, {"ErrorCode": 100, "Message": "Maintenance"}),
+        (422, {"ErrorCode": 406, "Message": inactive_message(refused.email)}),
+        (422, {"ErrorCode": 300, "Message": f"Invalid 'To' address: '{invalid.email}'."}),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        send, _ = sending.queue_issue(make_issue(newsletter))
+
+    outcome = {d.subscriber_id: d for d in Delivery.objects.all()}
+    assert (outcome[busy.pk].status, outcome[busy.pk].attempts) == ("pending", 1)
+    assert outcome[busy.pk].error.startswith("ESP unavailable")
+    for refusal in (outcome[refused.pk], outcome[invalid.pk]):
+        assert refusal.status == "failed" and refusal.error.startswith("recipient refused")
+    assert outcome[fine.pk].status == "sent"
+    first = postmark.received[0]
+    assert first["Headers"] == [
+        {"Name": "List-Unsubscribe", "Value": first["Headers"][0]["Value"]},
+        {"Name": "List-Unsubscribe-Post", "Value": "List-Unsubscribe=One-Click"},
+    ]
+    assert "/email/unsubscribe/" in first["Headers"][0]["Value"] and "%%" not in first["HtmlBody"]
+
+
+def test_links_made_from_a_cached_url_are_the_reversed_links(settings):
+    for subscriber_id, newsletter_id in [(1, 0), (123456, 78)]:
+        token = links.unsubscribe_token(subscriber_id, newsletter_id)
+        expected = links.absolute(reverse("newsletters:unsubscribe", args=[token]))
+        assert links.unsubscribe_url(subscriber_id, newsletter_id) == expected
+        token = links.subscriber_token(subscriber_id, links.PREFERENCES_SALT)
+        expected = links.absolute(reverse("newsletters:preferences", args=[token]))
+        assert links.preferences_url(subscriber_id) == expected
+    settings.NEWSLETTERS_BASE_URL = "https://news.example.org/"
+    assert links.unsubscribe_url(1, 2).startswith("https://news.example.org/email/unsubscribe/")
