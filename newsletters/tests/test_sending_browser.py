@@ -1,0 +1,50 @@
+"""A send's progress page in a real Chromium: the numbers move without a reload; Pause works."""
+
+import os
+
+import pytest
+from django.utils import timezone
+
+from blog.tests import test_browser as blog_browser
+from newsletters import sending
+from newsletters.models import Delivery, Send
+from newsletters.tests.sending_setup import make_issue, make_newsletter, subscribe
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        not os.path.exists(blog_browser.CHROMIUM), reason="Debian's chromium is not installed (make browser)"
+    ),
+]
+
+# Chromium, and the database restored by hand between tests, as the blog's browser tests have them.
+migration_data, browser, page = blog_browser.migration_data, blog_browser.browser, blog_browser.page
+
+
+def test_progress_moves_without_a_reload_and_the_moderator_pauses(page, live_server, home, settings):
+    from playwright.sync_api import expect
+
+    settings.NEWSLETTERS_WORKERS = 0  # deliveries are created; the test plays the workers
+    newsletter = make_newsletter(home)
+    subscribe(newsletter, 6)
+    send, _ = sending.queue_issue(make_issue(newsletter, subject="Grades at dawn"))
+    assert Send.objects.get().status == "sending"
+    blog_browser.make_user("mod", "Moderators")
+    blog_browser.log_in(page, live_server, "mod")
+
+    page.goto(f"{live_server.url}/admin/newsletters/sends/{send.pk}/")
+    sent = page.locator('dd[data-field="sent"]')
+    expect(sent).to_have_text("0")
+    page.evaluate("window.notReloaded = true")
+
+    first_three = Delivery.objects.order_by("pk").values_list("pk", flat=True)[:3]
+    Delivery.objects.filter(pk__in=list(first_three)).update(status="sent", sent_at=timezone.now())
+    expect(sent).to_have_text("3", timeout=10_000)
+    expect(page.locator('dd [data-field="left"]')).to_have_text("3")
+    assert page.evaluate("window.notReloaded") is True
+
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("Paused. Workers stop within a second")).to_be_visible()
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    assert Send.objects.get().status == "paused"
