@@ -7,8 +7,8 @@ Run: .venv/bin/python bench/awards.py (or `make bench ONLY=awards`). Needs Postg
    distinct voters, about 10% links followed again and 5% tampered or expired links,
    from concurrent clients. Reports confirmed votes per second as a share of the
    framework floor (/healthz through the same clients in the same run, the two taking
-   turns in rounds of equal size; target >= 20%), the 5xx count (target 0), and checks that the counted votes equal the distinct
-   verified voters exactly.
+   turns in rounds of equal size; target >= 20%), the 5xx count (target 0), and checks
+   that the counted votes equal the distinct verified voters exactly.
 2. Scale. 1,000,000 counted votes in one category while clients keep confirming new
    votes: the results page's median time (target <= 50 ms) and how far its total trails
    the committed votes (target <= 5 s).
