@@ -25,7 +25,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from newsletters.delivery import Message, PermanentFailure, TemporaryFailure, fold_long_lines, get_backend
+from newsletters.delivery import (
+    DeliveryFailure,
+    Message,
+    PermanentFailure,
+    TemporaryFailure,
+    fold_long_lines,
+    get_backend,
+)
 from newsletters.models import Delivery, Send, Subscriber, Subscription
 from newsletters.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise, render_issue
 
@@ -247,7 +254,7 @@ def deliver_batch(send_id, content, lease, batch, backend):
     check_at = started + STATUS_CHECK_SECONDS
     try:
         backend.open()
-    except TemporaryFailure as failure:
+    except DeliveryFailure as failure:  # no server, or a wrong setting someone can fix: later
         for recipient in batch:
             retry_later(recipient, lease, failure)
         return True
