@@ -40,6 +40,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "true"
 EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "true"
+# A hung SMTP server must not hold a sending worker until its claim expires.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # HTTPS: set SECURE_SSL_REDIRECT=false only behind a proxy that already redirects.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
