@@ -12,10 +12,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from awards import ballots, ratelimit, results, voting
+from awards import ballots, results, voting
 from awards.forms import VoteForm
 from awards.models import Category, Program
 from awards.tasks import send_ballot_email
+from research_site.ratelimit import allow as rate_allowed
+from research_site.ratelimit import client_ip
 
 CONFIRMATION_STATUS = {
     voting.Outcome.COUNTED: 200,
@@ -44,17 +46,6 @@ def get_category(program, category):
 
 def can_see_hidden_results(user):
     return user.is_authenticated and user.has_perm("awards.view_vote")
-
-
-def client_ip(request):
-    """The voter's address; behind N trusted proxies, the Nth-from-last X-Forwarded-For entry."""
-    hops = settings.AWARDS_TRUSTED_PROXY_HOPS
-    if hops:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def shuffled_for_visitor(request, category, nominees):
@@ -94,7 +85,7 @@ def category_detail(request, program, category):
 
     form = VoteForm(request.POST, nominees=nominees)
     ip = client_ip(request)
-    if not ratelimit.allow("ip", ballots.keyed_hash("ip", ip), *settings.AWARDS_RATE_PER_IP):
+    if not rate_allowed("ip", ballots.keyed_hash("ip", ip), *settings.AWARDS_RATE_PER_IP):
         return rate_limited(request, category, "from your network", settings.AWARDS_RATE_PER_IP[1])
     if form.is_bot():
         return render_category(
@@ -107,7 +98,7 @@ def category_detail(request, program, category):
 
     email = ballots.normalize_email(form.cleaned_data["email"])
     domain = ballots.email_domain(email)
-    if not ratelimit.allow("domain", domain, *settings.AWARDS_RATE_PER_EMAIL_DOMAIN):
+    if not rate_allowed("domain", domain, *settings.AWARDS_RATE_PER_EMAIL_DOMAIN):
         return rate_limited(
             request, category, f"for addresses at {domain}", settings.AWARDS_RATE_PER_EMAIL_DOMAIN[1]
         )

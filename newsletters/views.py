@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from awards import ratelimit
-from awards.views import client_ip
 from newsletters import links, subscribing, tasks
 from newsletters.forms import PreferencesForm, SignupForm
 from newsletters.models import NewsletterPage, Subscriber
+from research_site.ratelimit import allow as rate_allowed
+from research_site.ratelimit import client_ip
 
 CHECK_YOUR_INBOX = (
     "Thanks! Check your inbox: we have sent you a link to confirm. Nothing arrives until you follow it."
@@ -56,7 +56,7 @@ def ticked_in(form):
 
 
 def seconds_left(period):
-    """Until the fixed rate-limit window (awards.ratelimit) starts afresh."""
+    """Until the fixed rate-limit window (research_site.ratelimit) starts afresh."""
     return math.ceil(period - time.time() % period)
 
 
@@ -72,7 +72,7 @@ def subscribe(request):
         return render(request, "newsletters/subscribe.html", context)
 
     ip_hash = subscribing.keyed_hash("ip", client_ip(request))
-    if not ratelimit.allow("newsletters-ip", ip_hash, *settings.NEWSLETTERS_RATE_PER_IP):
+    if not rate_allowed("newsletters-ip", ip_hash, *settings.NEWSLETTERS_RATE_PER_IP):
         wait = seconds_left(settings.NEWSLETTERS_RATE_PER_IP[1])
         message = TOO_MANY_SIGNUPS.format(wait=timeuntil(timezone.now() + timedelta(seconds=wait)))
         response = signup_answer(request, message, 429)
@@ -88,7 +88,7 @@ def subscribe(request):
     # Over the per-address limit the answer stays the same (it must not tell whether the
     # address is known); only the email is not sent.
     email_hash = subscribing.keyed_hash("email", email)
-    if ratelimit.allow("newsletters-email", email_hash, *settings.NEWSLETTERS_RATE_PER_EMAIL):
+    if rate_allowed("newsletters-email", email_hash, *settings.NEWSLETTERS_RATE_PER_EMAIL):
         # Queued, so the answer takes as long whatever becomes of the address.
         tasks.send_confirmation.delay(email, form.cleaned_data["newsletter"], ip_hash)
     return signup_answer(request, CHECK_YOUR_INBOX, 200)

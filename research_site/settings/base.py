@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Behind a proxy, the number of trusted hops, so rate limits read the client's IP from
+# X-Forwarded-For (research_site.ratelimit.client_ip).
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
 # Email
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Token Research <research@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -207,12 +211,10 @@ LOGGING = {
 BLOG_ARTICLES_PER_PAGE = 9
 
 # Awards: how long a vote link stays valid, and rate limits on vote requests as
-# (attempts, seconds) per IP and per email domain. Behind a proxy, set the number of
-# trusted hops so the voter's IP is read from X-Forwarded-For.
+# (attempts, seconds) per IP and per email domain.
 AWARDS_LINK_MAX_AGE = 48 * 60 * 60
 AWARDS_RATE_PER_IP = (int(os.environ.get("AWARDS_RATE_PER_IP", "20")), 60 * 60)
 AWARDS_RATE_PER_EMAIL_DOMAIN = (int(os.environ.get("AWARDS_RATE_PER_EMAIL_DOMAIN", "300")), 60 * 60)
-AWARDS_TRUSTED_PROXY_HOPS = int(os.environ.get("AWARDS_TRUSTED_PROXY_HOPS", "0"))
 # Results (anonymous results pages, confirmation pages, article blocks) are rendered once
 # per category per this many seconds; 0 renders them fresh every time.
 AWARDS_RESULTS_CACHE_SECONDS = int(os.environ.get("AWARDS_RESULTS_CACHE_SECONDS", "2"))
