@@ -1,14 +1,14 @@
 """Concurrent confirmations against a real PostgreSQL: the constraint must hold."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from awards import voting
 from awards.models import NomineeTally, Vote
 from awards.tests.factories import ballot_for, category_with
+from research_site.testing import all_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,25 +23,8 @@ THREADS = 12
 
 def confirm_all_at_once(ballots):
     """Confirm every ballot from its own thread and connection, released together."""
-    barrier = threading.Barrier(len(ballots))
-    outcomes, errors = [], []
-
-    def run(ballot):
-        try:
-            barrier.wait()
-            outcomes.append(voting.confirm(ballot).outcome)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(ballot,)) for ballot in ballots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return Counter(outcomes)
+    confirmations = all_at_once(*[(voting.confirm, ballot) for ballot in ballots])
+    return Counter(confirmation.outcome for confirmation in confirmations)
 
 
 def tallies(nominees):

@@ -2,12 +2,11 @@
 one briefing per day, one grade alert per subscriber and day."""
 
 import datetime
-import threading
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection, connections  # noqa: F401 - connection is read by skipif
+from django.db import connection  # noqa: F401 - read by skipif
 
 from newsletters.alerts import send_grade_alerts
 from newsletters.briefing import draft_daily_briefing
@@ -20,6 +19,7 @@ from newsletters.tests.factories import (
     TokenFollowFactory,
     grade_token,
 )
+from research_site.testing import all_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,29 +31,6 @@ pytestmark = [
 
 THREADS = 6
 DAY = datetime.date(2024, 11, 22)
-
-
-def all_at_once(function, count=THREADS):
-    """Call ``function`` from ``count`` threads, each with its own connection, released together."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(function())
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
 
 
 @pytest.fixture
@@ -71,7 +48,7 @@ def test_briefings_drafted_at_once_make_one_issue(home, graded_tokens):
     index = NewsletterIndexPageFactory(parent=home)
     NewsletterPageFactory(parent=index, title="Daily Briefing", slug="daily-briefing")
 
-    issues = all_at_once(lambda: draft_daily_briefing(DAY))
+    issues = all_at_once(*[(draft_daily_briefing, DAY)] * THREADS)
 
     assert NewsletterIssuePage.objects.filter(drafted_for=DAY).count() == 1
     assert len({issue.pk for issue in issues}) == 1
@@ -83,7 +60,7 @@ def test_alerts_sent_at_once_reach_each_subscriber_once(graded_tokens):
         for token in graded_tokens:
             TokenFollowFactory(subscriber=subscriber, token=token, min_change=5)
 
-    sent = all_at_once(send_grade_alerts)
+    sent = all_at_once(*[(send_grade_alerts,)] * THREADS)
 
     assert sum(sent) == len(subscribers)
     assert Counter(message.to[0] for message in mail.outbox) == {s.email: 1 for s in subscribers}

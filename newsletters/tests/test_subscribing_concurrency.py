@@ -1,14 +1,14 @@
 """Sign-ups and confirmations racing each other on a real PostgreSQL."""
 
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections  # noqa: F401 - connection is read by skipif
+from django.db import connection  # noqa: F401 - read by skipif
 
 from newsletters import subscribing
 from newsletters.models import Subscriber, Subscription
 from newsletters.tests.factories import NewsletterIndexPageFactory, NewsletterPageFactory, SubscriberFactory
+from research_site.testing import all_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,28 +19,6 @@ pytestmark = [
 ]
 
 THREADS = 10
-
-
-def all_at_once(*calls):
-    """Run each (function, *args) in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(function, *args):
-        try:
-            barrier.wait()
-            function(*args)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=call) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
 
 
 @pytest.fixture
