@@ -90,18 +90,7 @@ def _settled_by(look, ballot, now):
     """
     category = look.nominee.category
     if look.new_vote_id is not None:
-        vote = Vote(
-            pk=look.new_vote_id,
-            category=category,
-            nominee=look.nominee,
-            email=ballot.email,
-            email_domain=email_domain(ballot.email),
-            token=ballot.token,
-            requested_at=ballot.requested_datetime,
-            confirmed_at=now,
-            ip_hash=ballot.ip_hash,
-            user_agent_hash=ballot.user_agent_hash,
-        )
+        vote = Vote(pk=look.new_vote_id, **vote_fields(ballot, category, look.nominee, now))
         return Confirmation(Outcome.COUNTED, category, vote)
     if look.used is not None:
         return Confirmation(Outcome.REPLAYED, category, look.used)
@@ -110,6 +99,21 @@ def _settled_by(look, ballot, now):
     if look.voted and not category.allow_change:
         return Confirmation(Outcome.ALREADY_VOTED, category)
     return None
+
+
+def vote_fields(ballot, category, nominee, now):
+    """A confirmed vote's fields, as the ballot in the link carries them."""
+    return {
+        "category": category,
+        "nominee": nominee,
+        "email": ballot.email,
+        "email_domain": email_domain(ballot.email),
+        "token": ballot.token,
+        "requested_at": ballot.requested_datetime,
+        "confirmed_at": now,
+        "ip_hash": ballot.ip_hash,
+        "user_agent_hash": ballot.user_agent_hash,
+    }
 
 
 def _columns(model, alias):
@@ -244,17 +248,7 @@ def _confirm_once(ballot, nominee, now):
     # Conditional, so a moderator voiding the old vote meanwhile is not undone or counted twice.
     if current is not None and Vote.counted.filter(pk=current.pk).update(replaced_at=now):
         deltas[current.nominee_id] = deltas.get(current.nominee_id, 0) - 1
-    vote = Vote.objects.create(
-        category=category,
-        nominee=nominee,
-        email=ballot.email,
-        email_domain=email_domain(ballot.email),
-        token=ballot.token,
-        requested_at=ballot.requested_datetime,
-        confirmed_at=now,
-        ip_hash=ballot.ip_hash,
-        user_agent_hash=ballot.user_agent_hash,
-    )
+    vote = Vote.objects.create(**vote_fields(ballot, category, nominee, now))
     apply_tally_changes(deltas)
     return Confirmation(Outcome.CHANGED if current else Outcome.COUNTED, category, vote)
 
