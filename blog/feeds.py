@@ -1,17 +1,14 @@
-from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.models import Site
 
 from blog.models import ArticlePage
 from blog.models.pages import article_cards
+from research_site.feeds import PageFeed
 
 FEED_ITEMS = 30
 
-
-class ArticleFeed(Feed):
+class ArticleFeed(PageFeed):
     """RSS 2.0 feed of the newest articles (advertised as application/rss+xml)."""
 
-    feed_type = Rss201rev2Feed
     title = "Token Research: latest articles"
     description = "Research, crypto basics and market analysis from the Token Research desk."
 
@@ -31,15 +28,6 @@ class ArticleFeed(Feed):
 
     def item_description(self, item):
         return item.summary
-
-    def item_link(self, item):
-        return item.get_full_url(self.request)
-
-    def item_pubdate(self, item):
-        return item.first_published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
 
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.authors)

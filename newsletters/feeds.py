@@ -1,13 +1,11 @@
 """RSS 2.0 feed of one newsletter's published issues (served at <newsletter page>/feed/)."""
 
-from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Rss201rev2Feed
+from research_site.feeds import PageFeed
 
 FEED_ITEMS = 30
 
-
-class IssueFeed(Feed):
-    feed_type = Rss201rev2Feed
+class IssueFeed(PageFeed):
+    """One newsletter's live issues, newest first."""
 
     def get_object(self, request, newsletter):
         self.request = request
@@ -30,12 +28,3 @@ class IssueFeed(Feed):
 
     def item_description(self, item):
         return item.preheader
-
-    def item_link(self, item):
-        return item.get_full_url(self.request)
-
-    def item_pubdate(self, item):
-        return item.first_published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
