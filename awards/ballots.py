@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
-from django.utils.crypto import salted_hmac
+
+from research_site import fingerprints
 
 SALT = "awards.ballot"
 
@@ -64,12 +65,7 @@ def unsign(value):
 
 
 def keyed_hash(kind, value):
-    """A stable, non-reversible fingerprint: equal inputs match, nobody can guess back."""
-    return salted_hmac(f"awards.{kind}", value or "", algorithm="sha256").hexdigest()[:32]
-
-
-def normalize_email(email):
-    return email.strip().lower()
+    return fingerprints.keyed_hash(f"awards.{kind}", value)
 
 
 def email_domain(email):

@@ -16,6 +16,7 @@ from awards import ballots, results, voting
 from awards.forms import VoteForm
 from awards.models import Category, Program
 from awards.tasks import send_ballot_email
+from research_site.fingerprints import normalize_email
 from research_site.ratelimit import allow as rate_allowed
 from research_site.ratelimit import client_ip
 
@@ -96,7 +97,7 @@ def category_detail(request, program, category):
     if not form.is_valid():
         return render_category(request, category, form, 400)
 
-    email = ballots.normalize_email(form.cleaned_data["email"])
+    email = normalize_email(form.cleaned_data["email"])
     domain = ballots.email_domain(email)
     if not rate_allowed("domain", domain, *settings.AWARDS_RATE_PER_EMAIL_DOMAIN):
         return rate_limited(

@@ -11,6 +11,7 @@ from django.db import transaction
 from newsletters import sending
 from newsletters.models import Delivery, Subscriber
 from newsletters.sending import UNFINISHED
+from research_site.fingerprints import normalize_email
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def suppression_for(event):
 def suppress(email, status, reason):
     """A bounced or complaining address: never mailed again, starting with unsent deliveries."""
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(email=email.strip().lower()).first()
+        subscriber = Subscriber.objects.select_for_update().filter(email=normalize_email(email)).first()
         if subscriber is None:
             return None
         if subscriber.status != Subscriber.Status.COMPLAINED:  # the stronger of the two stays

@@ -12,21 +12,17 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils.crypto import salted_hmac
 
 from newsletters import links
 from newsletters.models import NewsletterPage, Subscriber, Subscription, TokenFollow
+from research_site import fingerprints
+from research_site.fingerprints import normalize_email
 
 Status = Subscriber.Status
 
 
-def normalize_email(email):
-    return email.strip().lower()
-
-
 def keyed_hash(kind, value):
-    """A fingerprint that matches equal inputs and cannot be turned back into them."""
-    return salted_hmac(f"newsletters.{kind}", value or "", algorithm="sha256").hexdigest()[:32]
+    return fingerprints.keyed_hash(f"newsletters.{kind}", value)
 
 
 def live_newsletters():
