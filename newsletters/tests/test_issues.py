@@ -8,15 +8,9 @@ from django.utils import timezone
 from blog.tests.factories import ArticlePageFactory, ImageFactory, body
 from newsletters.rendering import PREFERENCES_MARKER, UNSUBSCRIBE_MARKER, personalise, render_issue
 from newsletters.tests.factories import (
-    NewsletterIndexPageFactory,
     NewsletterIssuePageFactory,
     NewsletterPageFactory,
 )
-
-
-@pytest.fixture
-def index(home):
-    return NewsletterIndexPageFactory(parent=home)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from blog.tests.factories import ArticlePageFactory, body
 from newsletters import links
 from newsletters.models import Subscriber, Subscription
 from newsletters.tests.factories import (
-    NewsletterIndexPageFactory,
     NewsletterPageFactory,
     SubscriberFactory,
     SubscriptionFactory,
@@ -25,11 +24,6 @@ pytestmark = pytest.mark.django_db
 Status = Subscriber.Status
 JSON = {"HTTP_ACCEPT": "application/json"}
 BROWSER = {"HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-@pytest.fixture
-def index(home):
-    return NewsletterIndexPageFactory(parent=home)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.db import connection  # noqa: F401 - read by skipif
 
 from newsletters import subscribing
 from newsletters.models import Subscriber, Subscription
-from newsletters.tests.factories import NewsletterIndexPageFactory, NewsletterPageFactory, SubscriberFactory
+from newsletters.tests.factories import NewsletterPageFactory, SubscriberFactory
 from research_site.testing import all_at_once
 
 pytestmark = [
@@ -19,11 +19,6 @@ pytestmark = [
 ]
 
 THREADS = 10
-
-
-@pytest.fixture
-def index(home):
-    return NewsletterIndexPageFactory(parent=home)
 
 
 @pytest.fixture
