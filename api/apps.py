@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = "Public API"
+
+    def ready(self):
+        from core.views import not_found_responders
+
+        from .errors import page_not_found
+
+        not_found_responders["/api/"] = page_not_found

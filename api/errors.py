@@ -52,3 +52,9 @@ def not_found(request, *args, **kwargs):
         error_body(404, "not_found", f"No API endpoint at {request.path}. The index is at /api/v1/."),
         status=404,
     )
+
+
+def page_not_found(request, message):
+    """The site's 404 handler hands us every 404 under /api/, whoever raised it."""
+    message = message or f"Nothing at {request.path}. The index is at /api/v1/."
+    return JsonResponse(error_body(404, "not_found", message), status=404)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core import signing
 
-from research_site import fingerprints
+from core import fingerprints
 
 SALT = "awards.ballot"
 

@@ -7,18 +7,16 @@ An article in the blog announces the result with the live results block.
 
 import datetime
 import hashlib
-import io
 import json
 import uuid
 
 from django.contrib.auth.models import Group, Permission
-from django.core.files.images import ImageFile
 from django.db import transaction
-from wagtail.images import get_image_model
 
 from awards import voting
 from awards.ballots import keyed_hash
 from awards.models import Category, Nominee, Program, Vote
+from core.demo_images import avatar, image_for
 
 UTC = datetime.UTC
 
@@ -62,21 +60,8 @@ MODERATOR_PERMISSIONS = [
 
 
 def logo(name, color):
-    from blog.demo_images import avatar
-
-    Image = get_image_model()
-    title = f"Logo: {name}"
-    image = Image.objects.filter(title=title).first()
-    if image is None:
-        initials = "".join(word[0] for word in name.replace("-", " ").split()[:2]).upper()
-        filename = f"logo-{uuid.uuid5(uuid.NAMESPACE_URL, title).hex[:10]}.png"
-        image = Image(title=title)
-        image.file.save(
-            filename, ImageFile(io.BytesIO(avatar(initials, color, size=160)), name=filename), save=False
-        )
-        image._set_image_file_metadata()
-        image.save()
-    return image
+    initials = "".join(word[0] for word in name.replace("-", " ").split()[:2]).upper()
+    return image_for(f"Logo: {name}", lambda: avatar(initials, color, size=160))
 
 
 def category(program, slug, defaults, nominees):

@@ -17,7 +17,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from core.caching import invalidate_on_change
 
+
+@invalidate_on_change
 class Program(index.Indexed, models.Model):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -37,6 +40,7 @@ class Program(index.Indexed, models.Model):
         return reverse("awards:program", kwargs={"program": self.slug})
 
 
+@invalidate_on_change
 class Category(index.Indexed, ClusterableModel):
     class Results(models.TextChoices):
         LIVE = "live", "Live while voting is open"
@@ -108,6 +112,7 @@ class Category(index.Indexed, ClusterableModel):
         return self.results_policy == self.Results.LIVE or self.has_closed(now)
 
 
+@invalidate_on_change
 class Nominee(Orderable):
     category = ParentalKey(Category, on_delete=models.CASCADE, related_name="nominees")
     name = models.CharField(max_length=120)

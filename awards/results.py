@@ -106,6 +106,25 @@ recent = {}  # category pk -> (stale at, in Unix seconds, HTML)
 RECENT_MAX = 256
 
 
+def fragment_key(category_id):
+    return f"awards:results-fragment:{category_id}"
+
+
+def forget_rendered(sender, instance, **kwargs):
+    """A program, category or nominee changed: drop the shared renderings of its results
+    (and this process's copies) so the next page shows the change, not only the next
+    interval's. Connected in AwardsConfig.ready()."""
+    if isinstance(instance, Category):
+        category_ids = [instance.pk]
+    elif isinstance(instance, Nominee):
+        category_ids = [instance.category_id]
+    else:
+        category_ids = list(Category.objects.filter(program_id=instance.pk).values_list("pk", flat=True))
+    cache.delete_many([fragment_key(pk) for pk in category_ids])
+    for pk in category_ids:
+        recent.pop(pk, None)
+
+
 def rendered(category):
     """The chart and table as HTML, shared for AWARDS_RESULTS_CACHE_SECONDS.
 
@@ -118,7 +137,7 @@ def rendered(category):
     now = time.time()
     stale_at, html = recent.get(category.pk, (0, ""))
     if stale_at <= now:
-        key = f"awards:results-fragment:{category.pk}"  # (stale at, HTML)
+        key = fragment_key(category.pk)  # (stale at, HTML)
         shared = cache.get(key)
         if shared is None or shared[0] <= now:
             shared = (now + seconds, _render(category))

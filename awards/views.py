@@ -16,9 +16,10 @@ from awards import ballots, results, voting
 from awards.forms import VoteForm
 from awards.models import Category, Program
 from awards.tasks import send_ballot_email
-from research_site.fingerprints import normalize_email
-from research_site.ratelimit import allow as rate_allowed
-from research_site.ratelimit import client_ip
+from core.caching import generation_for
+from core.fingerprints import normalize_email
+from core.ratelimit import allow as rate_allowed
+from core.ratelimit import client_ip
 
 CONFIRMATION_STATUS = {
     voting.Outcome.COUNTED: 200,
@@ -212,7 +213,9 @@ def results_page(request, program, category):
     """
     seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
     shared = bool(seconds) and not request.user.is_authenticated
-    key = f"awards:results-page:{program}:{category}"
+    # The generation is read already (the page cache asked for it): a save of the program,
+    # category or a nominee retires the shared page at once.
+    key = f"awards:results-page:{generation_for(request)}:{program}:{category}"
     cached = cache.get(key) if shared else None
     if cached is not None:
         status, content = cached

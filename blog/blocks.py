@@ -6,9 +6,7 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from awards.blocks import AwardResultsBlock
-from newsletters.blocks import NewsletterSignupBlock
-from ratings.blocks import TopTokensBlock
+from core.blocks import body_blocks
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "code", "superscript"]
 
@@ -91,21 +89,27 @@ class TableWithCaptionBlock(blocks.StructBlock):
         template = "blog/blocks/table.html"
 
 
-# Blocks whose output changes between publishes; a body holding one is never served
-# from the fragment cache.
-LIVE_BLOCK_TYPES = frozenset({"award_results", "top_tokens"})
+ARTICLE_BLOCKS = [
+    ("heading", HeadingBlock()),
+    ("paragraph", blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")),
+    ("image", CaptionedImageBlock()),
+    ("quote", QuoteBlock()),
+    ("table", TableWithCaptionBlock()),
+    ("embed", EmbedBlock(help_text="A YouTube, X or other oEmbed URL.", icon="media")),
+    ("faq", FAQBlock()),
+    ("disclaimer", DisclaimerBlock()),
+    ("call_to_action", CallToActionBlock()),
+]
 
 
-class ArticleBodyBlock(blocks.StreamBlock):
-    heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
-    image = CaptionedImageBlock()
-    quote = QuoteBlock()
-    table = TableWithCaptionBlock()
-    embed = EmbedBlock(help_text="A YouTube, X or other oEmbed URL.", icon="media")
-    faq = FAQBlock()
-    disclaimer = DisclaimerBlock()
-    call_to_action = CallToActionBlock()
-    newsletter_signup = NewsletterSignupBlock()
-    award_results = AwardResultsBlock()
-    top_tokens = TopTokensBlock()
+class ArticleBody:
+    """An article body's block types: the blog's own, then those other apps registered
+    (core.blocks). Read when the StreamField first needs them, once every app is ready."""
+
+    def __iter__(self):
+        yield from ARTICLE_BLOCKS
+        yield from body_blocks
+
+
+def live_block_names():
+    return body_blocks.live_names

@@ -2,7 +2,7 @@ from wagtail.models import Site
 
 from blog.models import ArticlePage
 from blog.models.pages import article_cards
-from research_site.feeds import PageFeed
+from core.feeds import PageFeed
 
 FEED_ITEMS = 30
 

@@ -4,7 +4,6 @@ from blog import feeds, views
 
 app_name = "blog"
 urlpatterns = [
-    path("search/", views.search, name="search"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("feed/", feeds.ArticleFeed(), name="feed"),
 ]

@@ -10,10 +10,18 @@ class NewslettersConfig(AppConfig):
         from anymail.signals import tracking
         from wagtail.signals import page_published
 
+        from core.blocks import body_blocks
+        from core.furniture import footer_templates, page_scripts
+        from newsletters.blocks import NewsletterSignupBlock
         from newsletters.models import NewsletterIssuePage
-        from newsletters.signals import issue_published, tracking_event
+        from newsletters.signals import grades_published_send_alerts, issue_published, tracking_event
+        from ratings.signals import grades_published
 
         page_published.connect(
             issue_published, sender=NewsletterIssuePage, dispatch_uid="newsletters.send_issue"
         )
         tracking.connect(tracking_event, dispatch_uid="newsletters.suppress_addresses")
+        grades_published.connect(grades_published_send_alerts, dispatch_uid="newsletters.grade_alerts")
+        body_blocks.register("newsletter_signup", NewsletterSignupBlock())
+        footer_templates.append("newsletters/includes/footer_signup.html")
+        page_scripts.append("newsletters/signup.js")

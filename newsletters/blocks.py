@@ -2,7 +2,7 @@
 
 Figures are stored in the block values, not looked up when rendered, so the archive shows
 what subscribers were sent even after the grades move on. Also the sign-up box that
-articles embed (blog.blocks imports it; this module must not import blog).
+articles embed (offered to article bodies through core.blocks in NewslettersConfig.ready()).
 """
 
 import secrets

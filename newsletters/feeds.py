@@ -1,6 +1,6 @@
 """RSS 2.0 feed of one newsletter's published issues (served at <newsletter page>/feed/)."""
 
-from research_site.feeds import PageFeed
+from core.feeds import PageFeed
 
 FEED_ITEMS = 30
 

@@ -17,12 +17,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 
-from blog.models.base import BasePage
-from blog.models.pages import not_restricted
+from core.models import BasePage, not_restricted
+from core.pagination import page_or_404
 from newsletters.blocks import IssueBodyBlock
 from newsletters.feeds import IssueFeed
 from newsletters.rendering import render_issue
-from research_site.pagination import page_or_404
 
 
 class NewsletterIndexPage(BasePage):

@@ -1,5 +1,6 @@
-"""Signal receivers: publishing an issue sends it; ESP bounce and complaint webhooks suppress
-addresses. Connected in NewslettersConfig.ready()."""
+"""Signal receivers: publishing an issue sends it; a ratings day's grades queue the grade
+alerts; ESP bounce and complaint webhooks suppress addresses. Connected in
+NewslettersConfig.ready()."""
 
 import logging
 
@@ -8,10 +9,10 @@ from anymail.signals import EventType, RejectReason
 from django.conf import settings
 from django.db import transaction
 
-from newsletters import sending
+from core.fingerprints import normalize_email
+from newsletters import sending, tasks
 from newsletters.models import Delivery, Subscriber
 from newsletters.sending import UNFINISHED
-from research_site.fingerprints import normalize_email
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,11 @@ def issue_published(sender, instance, **kwargs):
     """Queue the issue's send with the publish; workers start once the publish has committed."""
     if settings.NEWSLETTERS_SEND_ON_PUBLISH:
         sending.queue_issue(instance)
+
+
+def grades_published_send_alerts(sender, day, **kwargs):
+    """A day's grades are in: alert the subscribers who follow tokens that moved."""
+    tasks.send_grade_alerts.delay()
 
 
 def suppression_for(event):

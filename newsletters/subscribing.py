@@ -13,10 +13,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from core import fingerprints
+from core.fingerprints import normalize_email
 from newsletters import links
 from newsletters.models import NewsletterPage, Subscriber, Subscription, TokenFollow
-from research_site import fingerprints
-from research_site.fingerprints import normalize_email
 
 Status = Subscriber.Status
 

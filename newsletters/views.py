@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.ratelimit import allow as rate_allowed
+from core.ratelimit import client_ip
 from newsletters import links, subscribing, tasks
 from newsletters.forms import PreferencesForm, SignupForm
 from newsletters.models import NewsletterPage, Subscriber
-from research_site.ratelimit import allow as rate_allowed
-from research_site.ratelimit import client_ip
 
 CHECK_YOUR_INBOX = (
     "Thanks! Check your inbox: we have sent you a link to confirm. Nothing arrives until you follow it."
@@ -56,7 +56,7 @@ def ticked_in(form):
 
 
 def seconds_left(period):
-    """Until the fixed rate-limit window (research_site.ratelimit) starts afresh."""
+    """Until the fixed rate-limit window (core.ratelimit) starts afresh."""
     return math.ceil(period - time.time() % period)
 
 

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, viewsets
 from rest_framework.response import Response
 
-from research_site import page_cache
+from core import caching
 
 from .filters import GradeHistoryFilter, TokenFilter
 from .models import GradeDay, Signal, Token
@@ -123,7 +123,7 @@ class LatestGradeViewSet(viewsets.ReadOnlyModelViewSet):
         # Grades change once a day, when a refresh starts a new page-cache generation; until
         # then the same question gets the same answer from the cache (throttling still runs).
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        key = f"api:grades:{page_cache.current_generation()}:{address}"
+        key = f"api:grades:{caching.current_generation()}:{address}"
         data = cache.get(key)
         if data is None:
             # The serializer documents the shape; building rows directly skips a serializer

@@ -7,7 +7,10 @@ span twenty orders of magnitude; grades and components are small numbers on a 0-
 from django.db import models
 from django.urls import reverse
 
+from core.caching import invalidate_on_change
 
+
+@invalidate_on_change
 class Sector(models.Model):
     """A category tag such as DePIN or Layer 1; a token may carry several."""
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from research_site import page_cache
+from core import caching
 
 from . import bulk, grading
 from .models import GradeDay, MarketDay, RefreshRun, Sector, Token
@@ -128,7 +128,7 @@ def refresh(provider, *, end=None, days=None, limit=None, progress=None):
             run.finished_at = timezone.now()
             run.save()
             # Ratings pages and articles with live tables must show the new grades.
-            transaction.on_commit(page_cache.invalidate)
+            transaction.on_commit(caching.invalidate)
     except RefreshRejected as error:
         _finish(run, RefreshRun.Status.REJECTED, str(error), result.rows_rejected)
         raise

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from research_site.pagination import page_or_404
+from core.pagination import page_or_404
 
 from . import grading
 from .charts import line_chart

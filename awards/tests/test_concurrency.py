@@ -8,7 +8,7 @@ from django.db import connection
 from awards import voting
 from awards.models import NomineeTally, Vote
 from awards.tests.factories import ballot_for, category_with
-from research_site.testing import all_at_once
+from core.tests.concurrency import all_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

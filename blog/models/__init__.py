@@ -1,4 +1,3 @@
-from .base import BasePage, SeoSettings
 from .pages import ArticleAuthor, ArticleIndexPage, ArticlePage, ArticleTag, HomePage, RelatedArticle
 from .snippets import Author, Category
 
@@ -8,9 +7,7 @@ __all__ = [
     "ArticlePage",
     "ArticleTag",
     "Author",
-    "BasePage",
     "Category",
     "HomePage",
     "RelatedArticle",
-    "SeoSettings",
 ]

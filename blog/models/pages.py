@@ -1,10 +1,7 @@
-import copy
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, prefetch_related_objects
-from django.db.models.lookups import StartsWith
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -13,32 +10,19 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import Orderable
 from wagtail.search import index
 
-from blog.blocks import LIVE_BLOCK_TYPES, ArticleBodyBlock
+from blog.blocks import ArticleBody, live_block_names
 from blog.reading_time import reading_minutes
-from research_site.memo import GenerationMemo
-from research_site.page_cache import generation_for
-from research_site.pagination import page_or_404
+from blog.structured_data import article_json_ld, faq_json_ld
+from core.models import BasePage, SiteRootMixin, not_restricted
+from core.pagination import page_or_404
 
-from .base import BasePage
 from .snippets import Category
 
 RECENT_POSTS = 3
-_routes = GenerationMemo()  # (site root pk, path) -> (deepest page, its depth)
 RELATED_ARTICLES = 3
-
-
-def not_restricted():
-    """Pages under no view restriction, as one NOT EXISTS subquery.
-
-    Wagtail's ``.public()`` runs a separate query every time it is called.
-    """
-    restrictions_above = PageViewRestriction.objects.filter(
-        StartsWith(ExpressionWrapper(OuterRef("path"), output_field=models.TextField()), F("page__path"))
-    )
-    return ~Exists(restrictions_above)
 
 
 def authors_prefetch():
@@ -52,52 +36,12 @@ def article_cards(queryset, prefetch_authors=True):
     return queryset.prefetch_related(authors_prefetch()) if prefetch_authors else queryset
 
 
-class HomePage(BasePage):
+class HomePage(SiteRootMixin, BasePage):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
     subpage_types = ["blog.ArticleIndexPage", "newsletters.NewsletterIndexPage"]
     max_count = 1
-
-    def route(self, request, path_components):
-        """Find the deepest page on the path, then let it route the rest.
-
-        Wagtail walks the tree one level at a time with two queries per level; here it
-        is two queries, and none while this process remembers the path this generation.
-        """
-        if not path_components:
-            return super().route(request, path_components)
-        generation = generation_for(request)
-        path = "/".join(path_components)[:500]
-        found = _routes.get(generation, (self.pk, path))  # (page, depth) of the deepest page
-        if found is None:
-            found = self.find_deepest_page(path_components)
-            if found is None:
-                raise Http404
-            _routes.set(generation, (self.pk, path), found)
-        page, depth = found
-        # Each request gets its own copy: templates cache per-request things on the page.
-        page = copy.copy(page)
-        return page.route(request, path_components[depth - self.depth :])
-
-    def find_deepest_page(self, path_components):
-        url_paths = [
-            self.url_path + "/".join(path_components[:length]) + "/"
-            for length in range(1, len(path_components) + 1)
-        ]
-        deepest = (
-            Page.objects.descendant_of(self)
-            .filter(url_path__in=url_paths)
-            .only("id", "depth", "content_type")
-            .order_by("-depth")
-            .first()
-        )
-        if deepest is None:
-            return None
-        model = deepest.specific_class
-        queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
-        page = queryset.filter(pk=deepest.pk).first()
-        return (page, deepest.depth) if page is not None else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -162,7 +106,7 @@ class ArticlePage(BasePage):
     cover_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = StreamField(ArticleBodyBlock())
+    body = StreamField(ArticleBody())
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
     sponsored = models.BooleanField(
         default=False, help_text="Paid content: labelled 'Sponsored' and never a rating."
@@ -189,6 +133,7 @@ class ArticlePage(BasePage):
     ]
     parent_page_types = ["blog.ArticleIndexPage"]
     subpage_types = []
+    og_type = "article"
 
     class Meta:
         indexes = [models.Index(fields=["-date"], name="blog_article_date_idx")]
@@ -229,7 +174,15 @@ class ArticlePage(BasePage):
     def body_is_static(self):
         """False when a block shows data that changes between publishes (live results)."""
         # The raw data names each block's type without building (and querying for) the blocks.
-        return not any(block["type"] in LIVE_BLOCK_TYPES for block in self.body.raw_data)
+        live = live_block_names()
+        return not any(block["type"] in live for block in self.body.raw_data)
+
+    def meta_properties(self):
+        return [("article:published_time", self.date.isoformat()), ("article:section", self.category.name)]
+
+    def json_ld(self, request, meta):
+        faq = faq_json_ld(self)
+        return [article_json_ld(self, request, meta)] + ([faq] if faq else [])
 
     def faq_items(self):
         return [item for block in self.body if block.block_type == "faq" for item in block.value["items"]]

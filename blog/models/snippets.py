@@ -4,7 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from research_site.page_cache import invalidate_on_change
+from core.caching import invalidate_on_change
 
 
 @invalidate_on_change

@@ -14,7 +14,7 @@ from blog.tests.factories import (
     body,
     paragraph,
 )
-from research_site import page_cache
+from core import caching
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_editors_related_picks_come_first(client, blog_index):
 
 def render_with_queries(client, url):
     client.get(url)  # first render makes image renditions; later renders reuse them
-    page_cache.invalidate()  # as after a publish: cached routes and fragments are retired
+    caching.invalidate()  # as after a publish: cached routes and fragments are retired
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from wagtail.models import Page, WorkflowState
 
 from blog.models import ArticlePage, Author, Category
 from blog.tests.factories import ArticlePageFactory
-from research_site.tasks import publish_scheduled_pages
+from core.tasks import publish_scheduled_pages
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from bs4 import BeautifulSoup
 from defusedxml import ElementTree as ET
 from wagtail.models import Site
 
-from blog.models import SeoSettings
 from blog.tests.factories import ArticlePageFactory, AuthorFactory, ImageFactory
+from core.models import SeoSettings
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.db import connection  # noqa: F401 - read by skipif
 
+from core.tests.concurrency import all_at_once
 from newsletters.alerts import send_grade_alerts
 from newsletters.briefing import draft_daily_briefing
 from newsletters.models import GradeAlert, NewsletterIssuePage
@@ -19,7 +20,6 @@ from newsletters.tests.factories import (
     TokenFollowFactory,
     grade_token,
 )
-from research_site.testing import all_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

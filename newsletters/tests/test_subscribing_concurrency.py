@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 from django.db import connection  # noqa: F401 - read by skipif
 
+from core.tests.concurrency import all_at_once
 from newsletters import subscribing
 from newsletters.models import Subscriber, Subscription
 from newsletters.tests.factories import NewsletterPageFactory, SubscriberFactory
-from research_site.testing import all_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

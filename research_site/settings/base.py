@@ -11,7 +11,6 @@ import dj_database_url
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-PROJECT_DIR = BASE_DIR / "research_site"
 
 
 def env_list(name, default=""):
@@ -23,6 +22,7 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
+    "core",
     "blog",
     "ratings",
     "api",
@@ -64,8 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "research_site.page_cache.AnonymousPageCacheMiddleware",
-    "research_site.site_lookup.SiteLookupMiddleware",
+    "core.caching.AnonymousPageCacheMiddleware",
+    "core.caching.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,7 +80,7 @@ ROOT_URLCONF = "research_site.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -120,7 +120,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
@@ -155,7 +154,7 @@ else:
         },
     }
 
-# Anonymous full-page cache (research_site.page_cache): seconds a page is kept.
+# Anonymous full-page cache (core.caching): seconds a page is kept.
 # Any publish, unpublish or snippet change invalidates every cached page at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Rendered fragments (article body, cards, meta) keyed by the same generation, for
@@ -180,7 +179,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
-        "task": "research_site.tasks.publish_scheduled_pages",
+        "task": "core.tasks.publish_scheduled_pages",
         "schedule": 60.0,
     },
     "refresh-ratings": {
@@ -190,7 +189,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Behind a proxy, the number of trusted hops, so rate limits read the client's IP from
-# X-Forwarded-For (research_site.ratelimit.client_ip).
+# X-Forwarded-For (core.ratelimit.client_ip).
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
 # Email
@@ -304,7 +303,7 @@ CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {
     "task": "newsletters.resume_stalled_sends",
     "schedule": float(os.environ.get("NEWSLETTERS_RESUME_SECONDS", "60")),  # shorter in the kill -9 test
 }
-# Grade alerts have no beat entry: ratings.refresh_daily queues them once the day is graded.
+# Grade alerts have no beat entry: newsletters queues them when ratings sends grades_published.
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
 # with this "user:password" as HTTP basic auth.
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}

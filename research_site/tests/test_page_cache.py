@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from blog.tests.factories import ArticlePageFactory, CategoryFactory
-from research_site.page_cache import AnonymousPageCacheMiddleware
+from core.caching import AnonymousPageCacheMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_a_new_site_root_is_served_at_once(client, blog_index, home):
 def test_emptying_the_cache_never_revives_an_old_generation(db):
     from django.core.cache import cache
 
-    from research_site.page_cache import current_generation, invalidate
+    from core.caching import current_generation, invalidate
 
     before = current_generation()
     invalidate()

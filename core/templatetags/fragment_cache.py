@@ -1,17 +1,15 @@
 """{% cachefragment "name" vary_on... [only_if=condition] %}...{% endcachefragment %}
 
-Like Django's {% cache %}, but every key carries the page-cache generation, so a
+Like Django's {% cache %}, but every key carries the generation (core.caching), so a
 publish, unpublish or snippet change retires all fragments at once, and previews
 (which render unsaved content) never read or write the cache.
 """
-
-import hashlib
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from research_site.page_cache import generation_for
+from core.caching import fragment_key
 
 register = template.Library()
 
@@ -33,9 +31,9 @@ class FragmentCacheNode(template.Node):
             or (self.only_if is not None and not self.only_if.resolve(context))
         ):
             return self.nodelist.render(context)
-        parts = [self.name.resolve(context), generation_for(request)]
-        parts += [value.resolve(context) for value in self.vary_on]
-        key = "fragment:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+        key = fragment_key(
+            request, self.name.resolve(context), *(value.resolve(context) for value in self.vary_on)
+        )
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)

@@ -2,6 +2,7 @@
 
 import io
 import random
+import uuid
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -75,3 +76,21 @@ def avatar(initials, color, size=400):
     font = ImageFont.load_default(size=size // 3)
     draw.text((size / 2, size / 2), initials, fill=(255, 255, 255), font=font, anchor="mm")
     return _png(image)
+
+
+def image_for(title, make_png):
+    """The Wagtail image with this title, drawn with ``make_png()`` and stored the first
+    time only (so the demo loader can run again)."""
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    stored = get_image_model().objects.filter(title=title).first()
+    if stored is not None:
+        return stored
+    png = make_png()
+    filename = f"{uuid.uuid5(uuid.NAMESPACE_URL, title).hex[:12]}.png"
+    stored = get_image_model()(title=title, file_size=len(png))
+    stored.file.save(filename, ImageFile(io.BytesIO(png), name=filename), save=False)
+    stored.save()
+    stored.get_file_hash()  # Wagtail's public way to record the hash it uses to find duplicates
+    return stored

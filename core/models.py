@@ -1,19 +1,25 @@
-"""Page furniture every page shares: meta tags with one fallback chain."""
+"""What every page shares: the abstract base page with its meta fallback chain, the
+site's SEO settings, and the routing a site's root page does for every page below it."""
+
+import copy
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import F, Value
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Value
 from django.db.models.lookups import StartsWith
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import Http404
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page, PageViewRestriction, Site
 
-from research_site.memo import GenerationMemo
-from research_site.page_cache import current_generation
+from core.caching import GenerationMemo, current_generation, generation_for, invalidate_on_change
+
+SETTINGS_SECONDS = 60 * 60
 
 
+@invalidate_on_change
 @register_setting(icon="site")
 class SeoSettings(BaseSiteSetting):
     """Site-wide defaults for meta tags, used when a page says nothing itself."""
@@ -43,15 +49,21 @@ class SeoSettings(BaseSiteSetting):
 
     @classmethod
     def for_request(cls, request):
-        """Per-site settings from the cache, so pages render without a query for them."""
+        """Per-site settings from the cache, so pages render without a query for them.
+
+        Kept apart from the generation, so a publish does not cost every page a query for
+        them; their own save or delete drops them (and starts a generation).
+        """
         site = Site.find_for_request(request)
         if site is None:
             return cls()
-        settings = cache.get(cls.cache_key(site.pk))
+        key = cls.cache_key(site.pk)
+        settings = cache.get(key)
         if settings is None:
             settings = cls.objects.select_related("default_social_image").filter(site=site).first()
-            settings = settings or cls.for_site(site)
-            cache.set(cls.cache_key(site.pk), settings, 60 * 60)
+            # Unsaved defaults: a reader's request writes nothing (and starts no generation).
+            settings = settings or cls(site=site)
+            cache.set(key, settings, SETTINGS_SECONDS)
         return settings
 
 
@@ -60,14 +72,24 @@ def forget_cached_seo_settings(sender, instance, **kwargs):
     cache.delete(SeoSettings.cache_key(instance.site_id))
 
 
+def not_restricted():
+    """Pages under no view restriction, as one NOT EXISTS subquery.
+
+    Wagtail's ``.public()`` runs a separate query every time it is called.
+    """
+    restrictions_above = PageViewRestriction.objects.filter(
+        StartsWith(ExpressionWrapper(OuterRef("path"), output_field=models.TextField()), F("page__path"))
+    )
+    return ~Exists(restrictions_above)
+
+
 _restrictions = GenerationMemo(max_entries=1)
 
 
 def any_view_restrictions():
     """Whether any page is private at all: most sites have none, so skip the lookup.
 
-    Remembered in the process for the generation (saving a restriction starts a new one),
-    so it costs the one cache read of the generation, not a second one.
+    Remembered in the process for the generation (saving a restriction starts a new one).
     """
     generation = current_generation()
     exists = _restrictions.get(generation, "exists")
@@ -82,7 +104,8 @@ class BasePage(Page):
 
     Title: SEO title, then title. Description: search description, then the page's
     listing summary, then the site default. Image: social image, then the page's
-    listing image, then the site default.
+    listing image, then the site default. Subclasses add OpenGraph properties and
+    JSON-LD of their own (``og_type``, ``meta_properties``, ``json_ld``).
     """
 
     social_image = models.ForeignKey(
@@ -99,6 +122,8 @@ class BasePage(Page):
         FieldPanel("social_image"),
     ]
 
+    og_type = "website"
+
     class Meta:
         abstract = True
 
@@ -112,7 +137,7 @@ class BasePage(Page):
 
     @classmethod
     def routing_queryset(cls):
-        """The queryset HomePage.route fetches this page with: add what templates need."""
+        """The queryset a site root fetches this page with: add what templates need."""
         return cls.objects.all()
 
     def get_view_restrictions(self):
@@ -143,3 +168,59 @@ class BasePage(Page):
             or self.listing_image
             or (seo_settings.default_social_image if seo_settings else None)
         )
+
+    def meta_properties(self):
+        """Extra OpenGraph (property, content) pairs, such as an article's section."""
+        return []
+
+    def json_ld(self, request, meta):
+        """Structured data for this page; ``meta`` holds the resolved title, description,
+        canonical URL, image URL and the site's settings."""
+        return []
+
+
+_routes = GenerationMemo()  # (site root pk, path) -> (deepest page, its depth)
+
+
+class SiteRootMixin:
+    """For a site's root page: find the deepest page on a path at once, then let it route
+    the rest.
+
+    Wagtail walks the tree one level at a time with two queries per level; here it is two
+    queries, and none while this process remembers the path this generation.
+    """
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        generation = generation_for(request)
+        path = "/".join(path_components)[:500]
+        found = _routes.get(generation, (self.pk, path))  # (page, depth) of the deepest page
+        if found is None:
+            found = self.find_deepest_page(path_components)
+            if found is None:
+                raise Http404
+            _routes.set(generation, (self.pk, path), found)
+        page, depth = found
+        # Each request gets its own copy: templates cache per-request things on the page.
+        page = copy.copy(page)
+        return page.route(request, path_components[depth - self.depth :])
+
+    def find_deepest_page(self, path_components):
+        url_paths = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(1, len(path_components) + 1)
+        ]
+        deepest = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=url_paths)
+            .only("id", "depth", "content_type")
+            .order_by("-depth")
+            .first()
+        )
+        if deepest is None:
+            return None
+        model = deepest.specific_class
+        queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
+        page = queryset.filter(pk=deepest.pk).first()
+        return (page, deepest.depth) if page is not None else None

@@ -1,0 +1,222 @@
+"""The caching policy: what is cached where, for how long, and what invalidates it.
+
+Everything a public page shows belongs to one *generation*: a random token kept in the
+default cache (Redis in production). Saving or deleting anything a public page shows
+starts a new generation, so every entry made under the old one is dead at once, on every
+host. Nothing here is invalidated entry by entry, except where said.
+
+What is cached (where; how long; what invalidates it):
+- Whole anonymous pages, AnonymousPageCacheMiddleware (default cache; PAGE_CACHE_SECONDS,
+  300; the generation).
+- Rendered fragments, {% cachefragment %}: article body, cards, meta (default cache;
+  FRAGMENT_CACHE_SECONDS, 3600; the generation).
+- API grade lists, ratings.api (default cache; API_CACHE_SECONDS, 300; the generation,
+  which a ratings refresh moves when its grades commit).
+- Memos inside each process, GenerationMemo: which page a path leads to
+  (core.models.SiteRootMixin), which site serves a host (SiteLookupMiddleware), whether
+  any page is private (core.models.any_view_restrictions) (until the generation moves).
+- Site settings, core.models.SeoSettings.for_request (default cache; an hour; their own
+  save or delete, which also starts a generation).
+- Award results: the chart and table, and the anonymous results page (default cache,
+  plus a copy in each process; AWARDS_RESULTS_CACHE_SECONDS, 2: counts trail the votes
+  by at most that; a save of a program, category or nominee drops them at once).
+- Image renditions (the "renditions" cache; a week; Wagtail, when an image changes).
+- Constants built once per process: newsletter link templates (newsletters.links) and
+  the awards confirmation statement (awards.voting); nothing a save could change.
+
+What starts a generation: publishing, unpublishing, moving or deleting a page; saving or
+deleting a site, a view restriction, an image or a document, or any model registered
+with ``invalidate_on_change`` (WATCHED_MODELS: authors, article categories, award
+programs, categories and nominees, sectors, site settings, ...).
+research_site/tests/test_cache_invalidation.py holds every public-facing model to it.
+
+Never cached: requests with a session cookie or an Authorization header, the paths in
+SKIPPED_PREFIXES, responses that set a cookie, hold a CSRF token or say private or
+no-cache, and previews.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
+
+GENERATION_KEY = "page-cache:generation"
+# The API keeps its own cache, and its rate limits must count every request; vote links
+# are unique per voter, so looking them up would only cost a round trip; newsletter links
+# are unique per subscriber and their pages show the subscriber's own choices.
+SKIPPED_PREFIXES = (
+    "/admin/", "/django-admin/", "/dev/", "/static/", "/media/", "/healthz", "/api/", "/awards/vote/",
+    "/email/",
+)
+
+# Every model whose saves and deletes start a new generation (see invalidate_on_change).
+WATCHED_MODELS = set()
+
+
+def _cache():
+    return caches["default"]
+
+
+def current_generation():
+    """A random token, new after every invalidation and after the cache itself is emptied,
+    so a key made with an old generation can never be mistaken for a current one."""
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def generation_for(request):
+    """The generation, read once per request (fragments and the page cache share it)."""
+    if not hasattr(request, "page_cache_generation"):
+        request.page_cache_generation = current_generation()
+    return request.page_cache_generation
+
+
+def invalidate(**kwargs):
+    """Start a new generation: every cached page, fragment and memo entry is dead at once."""
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def invalidate_on_change(model):
+    """Class decorator: saving or deleting this model starts a new generation."""
+    post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{model._meta.label}")
+    post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model._meta.label}")
+    WATCHED_MODELS.add(model)
+    return model
+
+
+def connect_invalidation_signals():
+    """Wagtail's own models: pages (through its signals), sites, restrictions, images and
+    documents."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    page_published.connect(invalidate, dispatch_uid="page-cache-published")
+    page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
+    post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
+    for model in (Site, PageViewRestriction, get_image_model(), get_document_model()):
+        invalidate_on_change(model)
+
+
+class GenerationMemo:
+    """Answers remembered inside one process for as long as the generation lasts.
+
+    Anything that could change an answer starts a new generation, so an answer
+    remembered under the current one is still right, and is dropped as soon as the
+    generation moves on. Only memos a benchmark justifies use this (README, "Caching").
+    """
+
+    def __init__(self, max_entries=512):
+        self.max_entries = max_entries
+        self.generation = None
+        self.entries = {}
+
+    def get(self, generation, key):
+        if generation != self.generation:
+            self.generation, self.entries = generation, {}
+        return self.entries.get(key)
+
+    def set(self, generation, key, value):
+        if generation != self.generation or len(self.entries) >= self.max_entries:
+            self.generation, self.entries = generation, {}
+        self.entries[key] = value
+
+
+def fragment_key(request, *parts):
+    """A cache key for a fragment of the current generation, of any length."""
+    parts = [parts[0], generation_for(request), *parts[1:]]
+    return "fragment:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+class AnonymousPageCacheMiddleware:
+    """Whole pages for anonymous readers, each stored with the generation it was made in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not self.is_cacheable_request(request):
+            return self.get_response(request)
+
+        cache = _cache()
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        key = "page-cache:" + hashlib.sha256(url.encode()).hexdigest()  # long vote links exceed key limits
+        # One round trip for both: the entry remembers the generation it was made in.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or current_generation()
+        request.page_cache_generation = generation
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            response = entry[1]
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if self.is_cacheable_response(request, response):
+            if hasattr(response, "render") and callable(response.render):
+                response.add_post_render_callback(lambda r: cache.set(key, (generation, r), seconds))
+            else:
+                cache.set(key, (generation, response), seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def is_cacheable_request(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not request.path.startswith(SKIPPED_PREFIXES)
+        )
+
+    @staticmethod
+    def is_cacheable_response(request, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "private" not in cache_control
+            and "no-cache" not in cache_control
+        )
+
+
+_sites = GenerationMemo(max_entries=64)  # (hostname, port) -> Site
+
+
+class SiteLookupMiddleware:
+    """Which Wagtail Site serves a host, remembered in the process for the generation.
+
+    Wagtail looks the site up with a query on every request and keeps the answer on the
+    request. Sites and their root pages change only through saves that start a new
+    generation, so an earlier request's answer is still right. No public API hands Wagtail
+    a site: ``Site.find_for_request`` documents that it keeps its answer in
+    ``request._wagtail_site`` and reads it from there first, so that is where it goes;
+    ``research_site/tests/test_page_cache.py`` pins the query it saves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(SKIPPED_PREFIXES):
+            from wagtail.models import Site
+
+            generation = generation_for(request)
+            key = (split_domain_port(request.get_host())[0], request.get_port())
+            site = _sites.get(generation, key)
+            if site is None:
+                _sites.set(generation, key, Site.find_for_request(request))
+            else:
+                request._wagtail_site = site
+        return self.get_response(request)

@@ -1,0 +1,40 @@
+from django import template
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from core.furniture import feeds, footer_templates, page_scripts
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer parts other apps registered (core.furniture), rendered in this context."""
+    request = context.get("request")
+    html = "".join(get_template(name).render(context.flatten(), request) for name in footer_templates)
+    return mark_safe(html)  # noqa: S308 - our own templates' output, escaped when rendered
+
+
+@register.simple_tag
+def site_scripts():
+    scripts = ((static(path),) for path in page_scripts)
+    return format_html_join("\n", '<script src="{}" defer></script>', scripts)
+
+
+@register.simple_tag
+def feed_links():
+    """<link rel="alternate"> for each registered RSS feed."""
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="application/rss+xml" title="{}" href="{}">',
+        ((title, reverse(name)) for title, name in feeds),
+    )
+
+
+@register.simple_tag
+def feed_items():
+    """A footer list item for each registered RSS feed."""
+    return format_html_join("\n", '<li><a href="{}">RSS</a></li>', ((reverse(name),) for _, name in feeds))
