@@ -4,23 +4,101 @@ Each environment module (dev, test, production) imports this and switches on the
 services it needs. Anything that differs per deployment comes from the environment.
 """
 
-import os
+import logging
 from pathlib import Path
 
 import dj_database_url
+import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "research_site"
 
 
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+class SettingsEnv(environ.Env):
+    """django-environ's Env, strict where a typo would otherwise pass unnoticed.
+
+    - A malformed value stops start-up with ImproperlyConfigured naming the variable,
+      instead of a bare ValueError (or a request-time error) deep in the code.
+    - Booleans are true/false, 1/0, yes/no, on/off, y/n (any case; empty is false);
+      any other word is an error rather than a silent false.
+    - Lists are comma-separated; spaces around items and empty items are dropped.
+    - Floats are read as Python reads them (upstream keeps only digits, "," and ".",
+      so "1e3" would be 13.0: django-environ issue #664).
+    - Values are taken as written: upstream reads a leading "$" as the name of another
+      variable (issues #98, #415), which would swap a password such as "$ecret" for
+      the default.
+    """
+
+    FALSE_STRINGS = ("false", "off", "no", "n", "0", "")
+    EXPECTED = {
+        bool: "true or false (also 1/0, yes/no, on/off)",
+        int: "a whole number",
+        float: "a number",
+    }
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        raw = self.ENVIRON.get(var)
+        try:
+            if raw is not None and raw.startswith("$"):
+                return self.parse_value(raw, cast)
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as exc:
+            reason = f"expected {self.EXPECTED[cast]}, got {raw!r}" if cast in self.EXPECTED else exc
+            raise ImproperlyConfigured(f"The environment variable {var} is malformed: {reason}") from None
+
+    @classmethod
+    def parse_value(cls, value, cast):
+        if isinstance(value, str):
+            if cast is bool:
+                word = value.strip().lower()
+                if word in cls.BOOLEAN_TRUE_STRINGS or word in cls.FALSE_STRINGS:
+                    return word in cls.BOOLEAN_TRUE_STRINGS
+                raise ValueError(value)
+            if cast is list:
+                return [item.strip() for item in value.split(",") if item.strip()]
+            if cast is float:
+                return float(value)
+        return super().parse_value(value, cast)
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+def time_of_day(value):
+    """ "HH:MM" on a 24-hour clock, as (hour, minute)."""
+    hour, colon, minute = value.strip().partition(":")
+    if colon and hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60:
+        return int(hour), int(minute)
+    raise ValueError(f"expected a 24-hour time HH:MM such as 06:30, got {value!r}")
+
+
+def throttle_rate(value):
+    """A Django REST framework rate, "requests/period" with a period of s, m, h or d."""
+    count, _, period = value.partition("/")
+    if count.strip().isdigit() and period[:1] in ("s", "m", "h", "d") and "/" not in period:
+        return value
+    raise ValueError(f"expected requests/period such as 30/minute, got {value!r}")
+
+
+def log_level(value):
+    """A logging level name such as INFO or WARNING (any case)."""
+    if value.strip().upper() in logging.getLevelNamesMapping():
+        return value.strip().upper()
+    raise ValueError(f"expected a level such as DEBUG, INFO, WARNING or ERROR, got {value!r}")
+
+
+def database(url, conn_max_age):
+    """A database URL as Django's DATABASES entry, through dj-database-url."""
+    if not url:
+        raise ValueError("it is empty; leave it unset for SQLite or give a URL such as postgres://host/name")
+    return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+
+
+# Every environment variable is read through this one object, with its type.
+env = SettingsEnv()
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
 DEBUG = False
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
     "blog",
@@ -98,10 +176,11 @@ WSGI_APPLICATION = "research_site.wsgi.application"
 
 # SQLite needs no server; DATABASE_URL switches to PostgreSQL (or anything dj-database-url reads).
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": env(
+        "DATABASE_URL",
+        cast=lambda url: database(url, conn_max_age=env.int("DB_CONN_MAX_AGE", default=60)),
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        parse_default=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -122,7 +201,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -131,7 +210,7 @@ STORAGES = {
 
 # Caches: "default" for the anonymous page cache, "renditions" so image renditions
 # cost no query once made. Locmem unless REDIS_URL is set.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -157,14 +236,14 @@ else:
 
 # Anonymous full-page cache (research_site.page_cache): seconds a page is kept.
 # Any publish, unpublish or snippet change invalidates every cached page at once.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Rendered fragments (article body, cards, meta) keyed by the same generation, for
 # every visitor including signed-in ones; previews never use them. 0 switches off.
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Token Research"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -173,7 +252,7 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Celery: in-process broker settings come from the environment modules.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -191,17 +270,17 @@ CELERY_BEAT_SCHEDULE = {
 
 # Behind a proxy, the number of trusted hops, so rate limits read the client's IP from
 # X-Forwarded-For (research_site.ratelimit.client_ip).
-TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 # Email
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Token Research <research@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Token Research <research@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", cast=log_level, default="INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django_tasks": {"level": "WARNING"},
@@ -213,24 +292,24 @@ BLOG_ARTICLES_PER_PAGE = 9
 # Awards: how long a vote link stays valid, and rate limits on vote requests as
 # (attempts, seconds) per IP and per email domain.
 AWARDS_LINK_MAX_AGE = 48 * 60 * 60
-AWARDS_RATE_PER_IP = (int(os.environ.get("AWARDS_RATE_PER_IP", "20")), 60 * 60)
-AWARDS_RATE_PER_EMAIL_DOMAIN = (int(os.environ.get("AWARDS_RATE_PER_EMAIL_DOMAIN", "300")), 60 * 60)
+AWARDS_RATE_PER_IP = (env.int("AWARDS_RATE_PER_IP", default=20), 60 * 60)
+AWARDS_RATE_PER_EMAIL_DOMAIN = (env.int("AWARDS_RATE_PER_EMAIL_DOMAIN", default=300), 60 * 60)
 # Results (anonymous results pages, confirmation pages, article blocks) are rendered once
 # per category per this many seconds; 0 renders them fresh every time.
-AWARDS_RESULTS_CACHE_SECONDS = int(os.environ.get("AWARDS_RESULTS_CACHE_SECONDS", "2"))
+AWARDS_RESULTS_CACHE_SECONDS = env.int("AWARDS_RESULTS_CACHE_SECONDS", default=2)
 
 # Ratings (ratings/): where market data comes from and how a daily refresh behaves.
-RATINGS_PROVIDER = os.environ.get("RATINGS_PROVIDER", "demo")  # demo, csv, coingecko or a dotted path
+RATINGS_PROVIDER = env.str("RATINGS_PROVIDER", default="demo")  # demo, csv, coingecko or a dotted path
 RATINGS_PROVIDER_OPTIONS = {
     "demo": {"seed": 2024, "universe": 6400},
-    "csv": {"path": os.environ.get("RATINGS_CSV_PATH", "")},
+    "csv": {"path": env.str("RATINGS_CSV_PATH", default="")},
     "coingecko": {
-        "base_url": os.environ.get("COINGECKO_BASE_URL", "https://api.coingecko.com/api/v3"),
-        "api_key": os.environ.get("COINGECKO_API_KEY", ""),
-        "requests_per_minute": int(os.environ.get("COINGECKO_REQUESTS_PER_MINUTE", "25")),
+        "base_url": env.str("COINGECKO_BASE_URL", default="https://api.coingecko.com/api/v3"),
+        "api_key": env.str("COINGECKO_API_KEY", default=""),
+        "requests_per_minute": env.int("COINGECKO_REQUESTS_PER_MINUTE", default=25),
     },
 }
-RATINGS_TOKENS = int(os.environ.get("RATINGS_TOKENS", "6000"))  # tokens per refresh, largest first
+RATINGS_TOKENS = env.int("RATINGS_TOKENS", default=6000)  # tokens per refresh, largest first
 RATINGS_BACKFILL_DAYS = 365  # days fetched when nothing is stored yet
 RATINGS_MIN_VALID_SHARE = 0.5  # below this share of valid tokens a day is rejected whole
 RATINGS_PER_PAGE = 50
@@ -250,11 +329,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-API_RATE_ANONYMOUS = os.environ.get("API_RATE_ANONYMOUS", "30/minute")  # per IP address
-API_RATE_KEY = os.environ.get("API_RATE_KEY", "600/minute")  # per API key
+API_RATE_ANONYMOUS = env("API_RATE_ANONYMOUS", cast=throttle_rate, default="30/minute")  # per IP address
+API_RATE_KEY = env("API_RATE_KEY", cast=throttle_rate, default="600/minute")  # per API key
 API_KEY_LINK_MAX_AGE = 48 * 60 * 60
 API_KEY_REQUESTS_PER_HOUR = 5
-API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "300"))  # 0 switches the grades cache off
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300)  # 0 switches the grades cache off
 SPECTACULAR_SETTINGS = {
     "TITLE": "Token Research API",
     "DESCRIPTION": "Tokens, daily Trader and Investor Grades, grade history, research articles and award "
@@ -271,29 +350,29 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Newsletters (newsletters/). Links in emails are built on this public address.
-NEWSLETTERS_BASE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL)
+NEWSLETTERS_BASE_URL = env.str("SITE_URL", default=WAGTAILADMIN_BASE_URL)
 NEWSLETTERS_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a sign-up confirmation link stays valid
-NEWSLETTERS_RATE_PER_IP = (int(os.environ.get("NEWSLETTERS_RATE_PER_IP", "10")), 60 * 60)
+NEWSLETTERS_RATE_PER_IP = (env.int("NEWSLETTERS_RATE_PER_IP", default=10), 60 * 60)
 NEWSLETTERS_RATE_PER_EMAIL = (3, 24 * 60 * 60)  # confirmation emails one address can be sent
 # The Daily Briefing: drafted from the day's grades each morning (UTC), then published and
 # sent at once, or left as a draft for an editor when BRIEFING_AUTOPUBLISH is off.
 NEWSLETTERS_BRIEFING_SLUG = "daily-briefing"
-NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = (
-    int(part) for part in os.environ.get("NEWSLETTERS_BRIEFING_TIME", "06:30").split(":")
+NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = env(
+    "NEWSLETTERS_BRIEFING_TIME", cast=time_of_day, default="06:30", parse_default=True
 )
-NEWSLETTERS_BRIEFING_AUTOPUBLISH = os.environ.get("NEWSLETTERS_BRIEFING_AUTOPUBLISH", "false") == "true"
+NEWSLETTERS_BRIEFING_AUTOPUBLISH = env.bool("NEWSLETTERS_BRIEFING_AUTOPUBLISH", default=False)
 NEWSLETTERS_BRIEFING_MIN_VOLUME = 1_000_000  # USD a day: a "liquid" token for top picks
 NEWSLETTERS_ISSUES_PER_PAGE = 20  # issues per page of a newsletter's web archive
 # Sending: who delivers (a newsletters.delivery back end over Django's email back ends; SMTP
 # by default, or an anymail back end for an ESP), how workers share the work, and retries.
 NEWSLETTERS_DELIVERY_BACKEND = "newsletters.delivery.DjangoEmailDelivery"
-NEWSLETTERS_EMAIL_BACKEND = os.environ.get("NEWSLETTERS_EMAIL_BACKEND", "")  # "" = EMAIL_BACKEND
-NEWSLETTERS_BATCH_SIZE = int(os.environ.get("NEWSLETTERS_BATCH_SIZE", "100"))
+NEWSLETTERS_EMAIL_BACKEND = env.str("NEWSLETTERS_EMAIL_BACKEND", default="")  # "" = EMAIL_BACKEND
+NEWSLETTERS_BATCH_SIZE = env.int("NEWSLETTERS_BATCH_SIZE", default=100)
 # A claimed batch still unmarked after CLAIM_SECONDS belonged to a worker that died.
-NEWSLETTERS_CLAIM_SECONDS = int(os.environ.get("NEWSLETTERS_CLAIM_SECONDS", "300"))
-NEWSLETTERS_WORKERS = int(os.environ.get("NEWSLETTERS_WORKERS", "2"))  # worker tasks set on each send
+NEWSLETTERS_CLAIM_SECONDS = env.int("NEWSLETTERS_CLAIM_SECONDS", default=300)
+NEWSLETTERS_WORKERS = env.int("NEWSLETTERS_WORKERS", default=2)  # worker tasks set on each send
 # Publishing an issue sends it; "false" leaves sending to the admin's "Send" button.
-NEWSLETTERS_SEND_ON_PUBLISH = os.environ.get("NEWSLETTERS_SEND_ON_PUBLISH", "true") == "true"
+NEWSLETTERS_SEND_ON_PUBLISH = env.bool("NEWSLETTERS_SEND_ON_PUBLISH", default=True)
 NEWSLETTERS_MAX_ATTEMPTS = 5
 NEWSLETTERS_RETRY_SECONDS = 60  # first retry after a temporary failure; doubles each time
 CELERY_BEAT_SCHEDULE["draft-daily-briefing"] = {
@@ -302,9 +381,9 @@ CELERY_BEAT_SCHEDULE["draft-daily-briefing"] = {
 }
 CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {
     "task": "newsletters.resume_stalled_sends",
-    "schedule": float(os.environ.get("NEWSLETTERS_RESUME_SECONDS", "60")),  # shorter in the kill -9 test
+    "schedule": env.float("NEWSLETTERS_RESUME_SECONDS", default=60.0),  # shorter in the kill -9 test
 }
 # Grade alerts have no beat entry: ratings.refresh_daily queues them once the day is graded.
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
 # with this "user:password" as HTTP basic auth.
-ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
