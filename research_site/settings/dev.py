@@ -23,6 +23,7 @@ if not CELERY_BROKER_URL:
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 
+# Page and fragment caches are off so edits show at once; set the variables to try them.
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=0)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
 

@@ -2,7 +2,7 @@
 
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS. Optional services switch on with
 their variables: REDIS_URL (cache), CELERY_BROKER_URL (defaults to REDIS_URL),
-EMAIL_HOST and friends (SMTP).
+EMAIL_HOST and friends (SMTP). What each variable means, and its default, is in base.py.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,14 +13,16 @@ from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, en
 DEBUG = False
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])  # no host until set
 if not REDIS_URL:
     # Every worker must see the same page-cache generation, or one would keep serving what
-    # another has just unpublished: without Redis, workers on one host share a file cache.
+    # another has just unpublished: without Redis, workers on one host share a file cache
+    # in CACHE_DIR (default var/cache).
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
     }
+# Origins (https://host) allowed to post forms across hosts, comma-separated (default none).
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 CELERY_BROKER_URL = CELERY_BROKER_URL or REDIS_URL
@@ -30,20 +32,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Mail goes out over SMTP (EMAIL_HOST and friends, in base.py) unless EMAIL_BACKEND names
+# another Django email back end.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
-# A hung SMTP server must not hold a sending worker until its claim expires.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # HTTPS: set SECURE_SSL_REDIRECT=false only behind a proxy that already redirects.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)  # one year
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True

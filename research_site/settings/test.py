@@ -10,10 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 # The newsletters kill -9 test runs real Celery workers on these settings: it turns eager
-# mode off and points them at its own broker and SMTP server through the environment.
+# mode off and points them at its own broker and SMTP server (EMAIL_HOST, EMAIL_PORT in
+# base) through the environment.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
