@@ -1,25 +1,32 @@
 """Settings shared by every environment.
 
 Each environment module (dev, test, production) imports this and switches on the
-services it needs. Anything that differs per deployment comes from the environment.
+services it needs. Anything that differs per deployment comes from the environment,
+read once here through `env` with its type; each app's settings are in one section:
+ground floor (the site), blog, ratings, API, awards, newsletters.
 """
 
-import os
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
+
+# Every environment variable is read through this one object, with its type.
+from .environment import database, env, log_level, throttle_rate, time_of_day
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+# =============================================================================
+# Ground floor: the site (hosts, database, files, caches, pages, proxies, mail)
+# =============================================================================
 
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-DEBUG = False
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Signs sessions and the links in emails (votes, sign-ups, API keys). Default "":
+# production refuses to start without it, dev falls back to a fixed development key.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+DEBUG = False  # dev switches it on
+# Host names the site answers to, comma-separated. Default localhost,127.0.0.1,[::1];
+# production: none until set; dev and tests: any.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
     "core",
@@ -96,12 +103,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "research_site.wsgi.application"
 
-# SQLite needs no server; DATABASE_URL switches to PostgreSQL (or anything dj-database-url reads).
+# Database: DATABASE_URL (anything dj-database-url reads, e.g. postgres://user:pass@db/name);
+# default SQLite in db.sqlite3, which needs no server. DB_CONN_MAX_AGE: seconds a
+# connection is kept open for reuse (default 60), checked before reuse.
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": env(
+        "DATABASE_URL",
+        cast=lambda url: database(url, conn_max_age=env.int("DB_CONN_MAX_AGE", default=60)),
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        parse_default=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -113,24 +123,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English, times stored and shown in UTC.
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Files: static files are collected to var/static and served by WhiteNoise; uploads
+# (images, documents) go to MEDIA_ROOT (default var/media), served by the reverse proxy.
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
+# Production swaps in WhiteNoise's compressed, hashed static files.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Caches: "default" for the anonymous page cache, "renditions" so image renditions
-# cost no query once made. Locmem unless REDIS_URL is set.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# Caches: "default" for the anonymous page cache, fragments and rate limits, "renditions"
+# so image renditions cost no query once made. REDIS_URL (default "": none) puts both in
+# Redis; without it they are in-process, except that dev and production share a file
+# cache for "default" between their processes.
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -154,16 +170,23 @@ else:
         },
     }
 
-# Anonymous full-page cache (core.caching): seconds a page is kept.
-# Any publish, unpublish or snippet change invalidates every cached page at once.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-# Rendered fragments (article body, cards, meta) keyed by the same generation, for
-# every visitor including signed-in ones; previews never use them. 0 switches off.
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
+# Pages. Anonymous full-page cache (core.caching): seconds a page is kept
+# (default 300; dev 0; 0 switches it off). Any publish, unpublish or snippet change
+# invalidates every cached page at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Rendered fragments (article body, cards, meta) keyed by the same generation, for every
+# visitor including signed-in ones; previews never use them. Default 3600; dev 0; 0 = off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 
-# Wagtail
+# Proxies: the number of trusted proxy hops in front of the app, so rate limits read the
+# client's IP from X-Forwarded-For (core.ratelimit.client_ip). Default 0: the
+# socket's address is the client's.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
+# Wagtail. WAGTAILADMIN_BASE_URL: the admin's public address, for links in notification
+# emails (default http://127.0.0.1:8000).
 WAGTAIL_SITE_NAME = "Token Research"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -171,8 +194,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Wagtail's background jobs (reference index, file deletion) run in-process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# Celery: in-process broker settings come from the environment modules.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Celery: CELERY_BROKER_URL (default "": dev uses a folder, tests an in-memory broker,
+# production REDIS_URL). Each app below adds its own entries to the beat schedule.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -182,59 +206,75 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.publish_scheduled_pages",
         "schedule": 60.0,
     },
-    "refresh-ratings": {
-        "task": "ratings.refresh_daily",
-        "schedule": crontab(hour=0, minute=20),  # daily candles close at 00:00 UTC
-    },
 }
 
-# Behind a proxy, the number of trusted hops, so rate limits read the client's IP from
-# X-Forwarded-For (core.ratelimit.client_ip).
-TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+# Email. The back end is the environment's (production: EMAIL_BACKEND, SMTP by default;
+# dev: files in var/mail; tests: memory); these say who sends and which SMTP server.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Token Research <research@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL  # error reports come from the same address
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")  # SMTP server
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")  # "" = no SMTP login
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # implicit TLS, usually on port 465
+# Seconds before a hung SMTP server gives up (default 30), so it cannot hold a sending
+# worker until its claim expires.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
-# Email
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Token Research <research@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
+# Logging: everything to the console at LOG_LEVEL (default INFO; DEBUG, WARNING, ERROR...).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", cast=log_level, default="INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django_tasks": {"level": "WARNING"},
     },
 }
 
-BLOG_ARTICLES_PER_PAGE = 9
 
-# Awards: how long a vote link stays valid, and rate limits on vote requests as
-# (attempts, seconds) per IP and per email domain.
-AWARDS_LINK_MAX_AGE = 48 * 60 * 60
-AWARDS_RATE_PER_IP = (int(os.environ.get("AWARDS_RATE_PER_IP", "20")), 60 * 60)
-AWARDS_RATE_PER_EMAIL_DOMAIN = (int(os.environ.get("AWARDS_RATE_PER_EMAIL_DOMAIN", "300")), 60 * 60)
-# Results (anonymous results pages, confirmation pages, article blocks) are rendered once
-# per category per this many seconds; 0 renders them fresh every time.
-AWARDS_RESULTS_CACHE_SECONDS = int(os.environ.get("AWARDS_RESULTS_CACHE_SECONDS", "2"))
+# =============================================================================
+# Blog (blog/)
+# =============================================================================
 
-# Ratings (ratings/): where market data comes from and how a daily refresh behaves.
-RATINGS_PROVIDER = os.environ.get("RATINGS_PROVIDER", "demo")  # demo, csv, coingecko or a dotted path
+BLOG_ARTICLES_PER_PAGE = 9  # articles per page of an index, category or tag listing
+
+
+# =============================================================================
+# Ratings (ratings/): where market data comes from and how a daily refresh behaves
+# =============================================================================
+
+# The market-data provider: demo (default; generated data, no network), csv, coingecko,
+# or the dotted path of a provider class.
+RATINGS_PROVIDER = env.str("RATINGS_PROVIDER", default="demo")
 RATINGS_PROVIDER_OPTIONS = {
     "demo": {"seed": 2024, "universe": 6400},
-    "csv": {"path": os.environ.get("RATINGS_CSV_PATH", "")},
+    # RATINGS_CSV_PATH: the file the csv provider reads (default "").
+    "csv": {"path": env.str("RATINGS_CSV_PATH", default="")},
+    # COINGECKO_BASE_URL (default the public v3 API), COINGECKO_API_KEY (default "": none)
+    # and COINGECKO_REQUESTS_PER_MINUTE, the pace the provider keeps to (default 25).
     "coingecko": {
-        "base_url": os.environ.get("COINGECKO_BASE_URL", "https://api.coingecko.com/api/v3"),
-        "api_key": os.environ.get("COINGECKO_API_KEY", ""),
-        "requests_per_minute": int(os.environ.get("COINGECKO_REQUESTS_PER_MINUTE", "25")),
+        "base_url": env.str("COINGECKO_BASE_URL", default="https://api.coingecko.com/api/v3"),
+        "api_key": env.str("COINGECKO_API_KEY", default=""),
+        "requests_per_minute": env.int("COINGECKO_REQUESTS_PER_MINUTE", default=25),
     },
 }
-RATINGS_TOKENS = int(os.environ.get("RATINGS_TOKENS", "6000"))  # tokens per refresh, largest first
+RATINGS_TOKENS = env.int("RATINGS_TOKENS", default=6000)  # tokens per refresh, largest first
 RATINGS_BACKFILL_DAYS = 365  # days fetched when nothing is stored yet
 RATINGS_MIN_VALID_SHARE = 0.5  # below this share of valid tokens a day is rejected whole
-RATINGS_PER_PAGE = 50
+RATINGS_PER_PAGE = 50  # tokens per page of the ratings table
+CELERY_BEAT_SCHEDULE["refresh-ratings"] = {
+    "task": "ratings.refresh_daily",
+    "schedule": crontab(hour=0, minute=20),  # daily candles close at 00:00 UTC
+}
 
-# Public API (api/): DRF defaults for every /api/v1/ endpoint, rate limits and keys.
+
+# =============================================================================
+# Public API (api/): DRF defaults for every /api/v1/ endpoint, rate limits and keys
+# =============================================================================
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -249,11 +289,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-API_RATE_ANONYMOUS = os.environ.get("API_RATE_ANONYMOUS", "30/minute")  # per IP address
-API_RATE_KEY = os.environ.get("API_RATE_KEY", "600/minute")  # per API key
-API_KEY_LINK_MAX_AGE = 48 * 60 * 60
-API_KEY_REQUESTS_PER_HOUR = 5
-API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "300"))  # 0 switches the grades cache off
+# Requests allowed per period, "N/second|minute|hour|day".
+API_RATE_ANONYMOUS = env("API_RATE_ANONYMOUS", cast=throttle_rate, default="30/minute")  # per IP address
+API_RATE_KEY = env("API_RATE_KEY", cast=throttle_rate, default="600/minute")  # per API key
+API_KEY_LINK_MAX_AGE = 48 * 60 * 60  # seconds a key's email confirmation link stays valid
+API_KEY_REQUESTS_PER_HOUR = 5  # key requests per hour, per email address and per IP address
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300)  # grades cache; 0 switches it off
 SPECTACULAR_SETTINGS = {
     "TITLE": "Token Research API",
     "DESCRIPTION": "Tokens, daily Trader and Investor Grades, grade history, research articles and award "
@@ -269,41 +310,67 @@ SPECTACULAR_SETTINGS = {
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
-# Newsletters (newsletters/). Links in emails are built on this public address.
-NEWSLETTERS_BASE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL)
+
+# =============================================================================
+# Awards (awards/): vote links, rate limits on vote requests, results
+# =============================================================================
+
+AWARDS_LINK_MAX_AGE = 48 * 60 * 60  # seconds a vote confirmation link stays valid
+# Vote requests allowed per hour, as (attempts, seconds): per IP (default 20) and per
+# email domain (default 300).
+AWARDS_RATE_PER_IP = (env.int("AWARDS_RATE_PER_IP", default=20), 60 * 60)
+AWARDS_RATE_PER_EMAIL_DOMAIN = (env.int("AWARDS_RATE_PER_EMAIL_DOMAIN", default=300), 60 * 60)
+# Results (anonymous results pages, confirmation pages, article blocks) are rendered once
+# per category per this many seconds (default 2); 0 renders them fresh every time.
+AWARDS_RESULTS_CACHE_SECONDS = env.int("AWARDS_RESULTS_CACHE_SECONDS", default=2)
+
+
+# =============================================================================
+# Newsletters (newsletters/): sign-ups, the Daily Briefing, sending, bounces
+# =============================================================================
+
+# The public address links in emails are built on: SITE_URL (default WAGTAILADMIN_BASE_URL).
+NEWSLETTERS_BASE_URL = env.str("SITE_URL", default=WAGTAILADMIN_BASE_URL)
 NEWSLETTERS_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a sign-up confirmation link stays valid
-NEWSLETTERS_RATE_PER_IP = (int(os.environ.get("NEWSLETTERS_RATE_PER_IP", "10")), 60 * 60)
+# Sign-ups allowed per IP address and hour (default 10), as (attempts, seconds).
+NEWSLETTERS_RATE_PER_IP = (env.int("NEWSLETTERS_RATE_PER_IP", default=10), 60 * 60)
 NEWSLETTERS_RATE_PER_EMAIL = (3, 24 * 60 * 60)  # confirmation emails one address can be sent
-# The Daily Briefing: drafted from the day's grades each morning (UTC), then published and
-# sent at once, or left as a draft for an editor when BRIEFING_AUTOPUBLISH is off.
+# The Daily Briefing: drafted from the day's grades each morning at NEWSLETTERS_BRIEFING_TIME
+# (HH:MM UTC, default 06:30), then published and sent at once when
+# NEWSLETTERS_BRIEFING_AUTOPUBLISH is on (default false: left as a draft for an editor).
 NEWSLETTERS_BRIEFING_SLUG = "daily-briefing"
-NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = (
-    int(part) for part in os.environ.get("NEWSLETTERS_BRIEFING_TIME", "06:30").split(":")
+NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = env(
+    "NEWSLETTERS_BRIEFING_TIME", cast=time_of_day, default="06:30", parse_default=True
 )
-NEWSLETTERS_BRIEFING_AUTOPUBLISH = os.environ.get("NEWSLETTERS_BRIEFING_AUTOPUBLISH", "false") == "true"
+NEWSLETTERS_BRIEFING_AUTOPUBLISH = env.bool("NEWSLETTERS_BRIEFING_AUTOPUBLISH", default=False)
 NEWSLETTERS_BRIEFING_MIN_VOLUME = 1_000_000  # USD a day: a "liquid" token for top picks
 NEWSLETTERS_ISSUES_PER_PAGE = 20  # issues per page of a newsletter's web archive
 # Sending: who delivers (a newsletters.delivery back end over Django's email back ends; SMTP
 # by default, or an anymail back end for an ESP), how workers share the work, and retries.
 NEWSLETTERS_DELIVERY_BACKEND = "newsletters.delivery.DjangoEmailDelivery"
-NEWSLETTERS_EMAIL_BACKEND = os.environ.get("NEWSLETTERS_EMAIL_BACKEND", "")  # "" = EMAIL_BACKEND
-NEWSLETTERS_BATCH_SIZE = int(os.environ.get("NEWSLETTERS_BATCH_SIZE", "100"))
-# A claimed batch still unmarked after CLAIM_SECONDS belonged to a worker that died.
-NEWSLETTERS_CLAIM_SECONDS = int(os.environ.get("NEWSLETTERS_CLAIM_SECONDS", "300"))
-NEWSLETTERS_WORKERS = int(os.environ.get("NEWSLETTERS_WORKERS", "2"))  # worker tasks set on each send
-# Publishing an issue sends it; "false" leaves sending to the admin's "Send" button.
-NEWSLETTERS_SEND_ON_PUBLISH = os.environ.get("NEWSLETTERS_SEND_ON_PUBLISH", "true") == "true"
-NEWSLETTERS_MAX_ATTEMPTS = 5
+# Django email back end for newsletters, e.g. anymail.backends.postmark.EmailBackend
+# (default "": EMAIL_BACKEND).
+NEWSLETTERS_EMAIL_BACKEND = env.str("NEWSLETTERS_EMAIL_BACKEND", default="")
+NEWSLETTERS_BATCH_SIZE = env.int("NEWSLETTERS_BATCH_SIZE", default=100)  # messages per claim
+# A claimed batch still unmarked after CLAIM_SECONDS (default 300) belonged to a worker
+# that died, and another worker takes it over.
+NEWSLETTERS_CLAIM_SECONDS = env.int("NEWSLETTERS_CLAIM_SECONDS", default=300)
+NEWSLETTERS_WORKERS = env.int("NEWSLETTERS_WORKERS", default=2)  # worker tasks set on each send
+# Publishing an issue sends it (default true); false leaves sending to the admin's "Send" button.
+NEWSLETTERS_SEND_ON_PUBLISH = env.bool("NEWSLETTERS_SEND_ON_PUBLISH", default=True)
+NEWSLETTERS_MAX_ATTEMPTS = 5  # tries per message after temporary failures before it is failed
 NEWSLETTERS_RETRY_SECONDS = 60  # first retry after a temporary failure; doubles each time
 CELERY_BEAT_SCHEDULE["draft-daily-briefing"] = {
     "task": "newsletters.draft_daily_briefing",
     "schedule": crontab(hour=NEWSLETTERS_BRIEFING_HOUR, minute=NEWSLETTERS_BRIEFING_MINUTE),
 }
+# Seconds between restarts of sends nobody is working on (NEWSLETTERS_RESUME_SECONDS,
+# default 60; shorter in the kill -9 test).
 CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {
     "task": "newsletters.resume_stalled_sends",
-    "schedule": float(os.environ.get("NEWSLETTERS_RESUME_SECONDS", "60")),  # shorter in the kill -9 test
+    "schedule": env.float("NEWSLETTERS_RESUME_SECONDS", default=60.0),
 }
 # Grade alerts have no beat entry: newsletters queues them when ratings sends grades_published.
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
-# with this "user:password" as HTTP basic auth.
-ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
+# with ANYMAIL_WEBHOOK_SECRET (default "") as "user:password" HTTP basic auth.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}

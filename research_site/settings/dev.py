@@ -1,16 +1,14 @@
 """Local development: SQLite, a broker that needs no server, mail caught to files."""
 
-import os
-
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, REDIS_URL
+from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, env
 
 DEBUG = True
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"
 ALLOWED_HOSTS = ["*"]
 
 # Kombu's filesystem transport: the worker and beat share a folder instead of a server.
-if not os.environ.get("CELERY_BROKER_URL"):
+if not CELERY_BROKER_URL:
     CELERY_BROKER_DIR = BASE_DIR / "var" / "broker"
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -25,8 +23,9 @@ if not os.environ.get("CELERY_BROKER_URL"):
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "0"))
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# Page and fragment caches are off so edits show at once; set the variables to try them.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=0)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
 
 for folder in (BASE_DIR / "var" / "broker" / "processed", EMAIL_FILE_PATH):
     folder.mkdir(parents=True, exist_ok=True)

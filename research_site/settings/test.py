@@ -1,20 +1,18 @@
 """Test settings: SQLite unless DATABASE_URL is set (CI sets it to PostgreSQL)."""
 
-import os
-
 from .base import *  # noqa: F403
+from .base import env
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 # The newsletters kill -9 test runs real Celery workers on these settings: it turns eager
-# mode off and points them at its own broker and SMTP server through the environment.
-CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# mode off and points them at its own broker and SMTP server (EMAIL_HOST, EMAIL_PORT in
+# base) through the environment.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
