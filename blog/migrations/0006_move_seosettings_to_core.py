@@ -6,8 +6,24 @@ from django.db import migrations
 
 def move_content_type(apps, schema_editor, source, target):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label=target, model="seosettings").exists():
-        ContentType.objects.filter(app_label=source, model="seosettings").update(app_label=target)
+    Permission = apps.get_model("auth", "Permission")
+    moving = ContentType.objects.filter(app_label=source, model="seosettings").first()
+    if moving is None:
+        return
+    there = ContentType.objects.filter(app_label=target, model="seosettings").first()
+    if there is None:
+        moving.app_label = target
+        moving.save()
+        return
+    # An earlier migrate made the target's content type already: its permissions go to
+    # whoever held the source's, and the source's go.
+    for permission in Permission.objects.filter(content_type=moving):
+        twin, _ = Permission.objects.get_or_create(
+            content_type=there, codename=permission.codename, defaults={"name": permission.name}
+        )
+        twin.group_set.add(*permission.group_set.all())
+        twin.user_set.add(*permission.user_set.all())
+    moving.delete()
 
 
 def forwards(apps, schema_editor):
@@ -22,6 +38,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("blog", "0005_articlepage_body_newsletter_signup"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0001_initial"),
     ]
