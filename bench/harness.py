@@ -58,11 +58,11 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(env, workers=2):
+def gunicorn(env, workers=2, app="research_site.wsgi:application"):
     port = free_port()
     process = subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "research_site.wsgi:application",
+            PYTHON, "-m", "gunicorn", app,
             "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         ],
         cwd=ROOT,

@@ -191,7 +191,7 @@ class AnonymousPageCacheMiddleware:
         )
 
 
-_sites = GenerationMemo(max_entries=64)  # (hostname, port) -> Site
+site_memo = GenerationMemo(max_entries=64)  # (hostname, port) -> Site
 
 
 class SiteLookupMiddleware:
@@ -214,9 +214,9 @@ class SiteLookupMiddleware:
 
             generation = generation_for(request)
             key = (split_domain_port(request.get_host())[0], request.get_port())
-            site = _sites.get(generation, key)
+            site = site_memo.get(generation, key)
             if site is None:
-                _sites.set(generation, key, Site.find_for_request(request))
+                site_memo.set(generation, key, Site.find_for_request(request))
             else:
                 request._wagtail_site = site
         return self.get_response(request)

@@ -83,7 +83,7 @@ def not_restricted():
     return ~Exists(restrictions_above)
 
 
-_restrictions = GenerationMemo(max_entries=1)
+restriction_memo = GenerationMemo(max_entries=1)
 
 
 def any_view_restrictions():
@@ -92,10 +92,10 @@ def any_view_restrictions():
     Remembered in the process for the generation (saving a restriction starts a new one).
     """
     generation = current_generation()
-    exists = _restrictions.get(generation, "exists")
+    exists = restriction_memo.get(generation, "exists")
     if exists is None:
         exists = PageViewRestriction.objects.exists()
-        _restrictions.set(generation, "exists", exists)
+        restriction_memo.set(generation, "exists", exists)
     return exists
 
 
@@ -179,7 +179,7 @@ class BasePage(Page):
         return []
 
 
-_routes = GenerationMemo()  # (site root pk, path) -> (deepest page, its depth)
+route_memo = GenerationMemo()  # (site root pk, path) -> (deepest page, its depth)
 
 
 class SiteRootMixin:
@@ -195,12 +195,12 @@ class SiteRootMixin:
             return super().route(request, path_components)
         generation = generation_for(request)
         path = "/".join(path_components)[:500]
-        found = _routes.get(generation, (self.pk, path))  # (page, depth) of the deepest page
+        found = route_memo.get(generation, (self.pk, path))  # (page, depth) of the deepest page
         if found is None:
             found = self.find_deepest_page(path_components)
             if found is None:
                 raise Http404
-            _routes.set(generation, (self.pk, path), found)
+            route_memo.set(generation, (self.pk, path), found)
         page, depth = found
         # Each request gets its own copy: templates cache per-request things on the page.
         page = copy.copy(page)
