@@ -127,3 +127,15 @@ def test_author_page_lists_their_articles(client, blog_index):
     soup = BeautifulSoup(client.get(author.get_absolute_url()).content, "html.parser")
     assert soup.h1.get_text() == "Tobias Renner"
     assert [t.get_text(strip=True) for t in soup.select(".card-title")] == ["By Tobias"]
+
+
+def test_json_ld_cannot_close_its_script_element(client, blog_index):
+    title = "Rollups </script><script>alert(1)</script> & <!-- more"
+    article = ArticlePageFactory(parent=blog_index, title=title)
+    html = client.get(article.url).content.decode()
+    scripts = BeautifulSoup(html, "html.parser").find_all("script", type="application/ld+json")
+    article_ld = next(data for data in (json.loads(s.string) for s in scripts) if data["@type"] == "Article")
+
+    assert article_ld["headline"] == title  # the reader's JSON parser gets the title back whole
+    assert "<script>alert(1)" not in html
+    assert "\\u003C/script\\u003E" in html
