@@ -190,22 +190,22 @@ def seed_subscribers(newsletter_id, count):
 
 def frozen_send(issue):
     from newsletters.models import Send
-    from newsletters.sending import frozen_content
+    from newsletters.sending.sends import frozen_content
 
     return Send.objects.create(issue=issue, **frozen_content(issue))
 
 
 def sample_message(send):
     """The bytes one subscriber's email has on the wire."""
-    from newsletters import sending
-    from newsletters.delivery import DjangoEmailDelivery
     from newsletters.models import Subscriber
+    from newsletters.sending import workers
+    from newsletters.sending.delivery import DjangoEmailDelivery
 
     subscriber = Subscriber.objects.order_by("pk").first()
-    content = sending.Content(send.subject, send.html, send.text, send.issue.get_parent().pk)
-    recipient = sending.Recipient(0, subscriber.pk, subscriber.email, 0, True, "confirmed")
+    content = workers.Content(send.subject, send.html, send.text, send.issue.get_parent().pk)
+    recipient = workers.Recipient(0, subscriber.pk, subscriber.email, 0, True, "confirmed")
     email = DjangoEmailDelivery("django.core.mail.backends.smtp.EmailBackend").email_message(
-        sending.build_message(content, recipient)
+        workers.build_message(content, recipient)
     )
     return content, email.message().as_bytes(linesep="\r\n")
 
@@ -311,15 +311,15 @@ def send_run(env, send):
 def per_message_costs(send, content):
     from django.db import connection
 
-    from newsletters import sending
-    from newsletters.delivery import DjangoEmailDelivery
     from newsletters.models import Delivery
+    from newsletters.sending import workers
+    from newsletters.sending.delivery import DjangoEmailDelivery
 
     delivery = DjangoEmailDelivery("django.core.mail.backends.smtp.EmailBackend")  # composes, never connects
     rows = send.deliveries.values_list("pk", "subscriber_id", "subscriber__email")[:2000]
-    recipients = [sending.Recipient(pk, subscriber, to, 0, True, "confirmed") for pk, subscriber, to in rows]
+    recipients = [workers.Recipient(pk, subscriber, to, 0, True, "confirmed") for pk, subscriber, to in rows]
     started = time.perf_counter()
-    messages = [sending.build_message(content, recipient) for recipient in recipients]
+    messages = [workers.build_message(content, recipient) for recipient in recipients]
     build_us = (time.perf_counter() - started) / len(recipients) * 1e6
     started = time.perf_counter()
     for message in messages:
@@ -338,7 +338,7 @@ def per_message_costs(send, content):
     def django_cursor():
         with connection.cursor() as cursor:
             for pk in ids:
-                sending.mark_sent(cursor, pk)
+                workers.mark_sent(cursor, pk)
 
     def prepared():
         import psycopg
@@ -363,7 +363,7 @@ def per_message_costs(send, content):
         "prepared statement, one UPDATE each": prepared,
         "groups of ten (WHERE id = ANY)": groups_of_ten,
     }
-    with sending.commits_without_waiting_for_disk():  # as in the workers
+    with workers.commits_without_waiting_for_disk():  # as in the workers
         for name, strategy in strategies.items():
             reset()
             started = time.perf_counter()

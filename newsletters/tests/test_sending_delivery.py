@@ -13,10 +13,11 @@ from bs4 import BeautifulSoup
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from newsletters import links, sending
-from newsletters.delivery import DjangoEmailDelivery, Message, PrecomposedEmail
+from newsletters.issues.rendering import personalise
 from newsletters.models import Delivery
-from newsletters.rendering import personalise
+from newsletters.sending import sends
+from newsletters.sending.delivery import DjangoEmailDelivery, Message, PrecomposedEmail
+from newsletters.subscriptions import links
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
 
@@ -111,7 +112,7 @@ def test_a_send_over_smtp_arrives_as_composed(home, settings, django_capture_on_
     with MailServer() as server:
         smtp_settings(settings, server)
         with django_capture_on_commit_callbacks(execute=True):
-            send, _ = sending.queue_issue(issue)
+            send, _ = sends.queue_issue(issue)
         received = server.message(reader.email)
     send.refresh_from_db()
     assert received["Subject"] == "Ether’s grade slips"
@@ -188,7 +189,7 @@ def test_esp_outage_is_retried_and_refusals_are_recorded(home, postmark, django_
         (422, {"ErrorCode": 300, "Message": f"Invalid 'To' address: '{invalid.email}'."}),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        send, _ = sending.queue_issue(make_issue(newsletter))
+        send, _ = sends.queue_issue(make_issue(newsletter))
 
     outcome = {d.subscriber_id: d for d in Delivery.objects.all()}
     assert (outcome[busy.pk].status, outcome[busy.pk].attempts) == ("pending", 1)

@@ -1,17 +1,14 @@
-"""Sending an issue to its newsletter's confirmed subscribers, each exactly once.
+"""A sending worker: claim a batch, send it over one connection, mark each message sent.
 
-queue_issue freezes the rendered issue in a Send. start creates one Delivery row per
-recipient in one statement and fans out worker tasks. Each worker loops: claim a batch
-(rows nobody holds, or whose holder's lease has run out), send its messages one at a time
-over one connection, and mark each delivery sent as soon as the server has accepted it.
-A worker killed mid-batch therefore leaves at most the message it had on the wire
-unmarked; its other claims expire and another worker sends them. A delivery marked sent
-is never claimed or sent again.
+Each worker loops: claim a batch (rows nobody holds, or whose holder's lease has run out),
+send its messages one at a time over one connection, and mark each delivery sent as soon
+as the server has accepted it. A worker killed mid-batch therefore leaves at most the
+message it had on the wire unmarked; its other claims expire and another worker sends
+them. A delivery marked sent is never claimed or sent again.
 
 Temporary failures go back to pending with an exponential back-off; permanent ones, and
 temporary ones after NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Workers see a
-pause or cancel (newsletters.moderation) within a second; resume_stalled (Celery beat,
-every minute) restarts workers for sends whose work is waiting with nobody on it.
+pause or cancel (newsletters.sending.controls) within a second.
 """
 
 import contextlib
@@ -21,25 +18,26 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import DatabaseError, connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from newsletters.delivery import (
+from newsletters.issues.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise
+from newsletters.models import Delivery, Send, Subscriber, Subscription
+from newsletters.sending.delivery import (
     DeliveryFailure,
     Message,
     PermanentFailure,
     TemporaryFailure,
-    fold_long_lines,
     get_backend,
 )
-from newsletters.models import Delivery, Send, Subscriber, Subscription
-from newsletters.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise, render_issue
+from newsletters.sending.sends import finish_if_done, newsletter_id
 
 logger = logging.getLogger(__name__)
 
-UNFINISHED = (Delivery.Status.PENDING, Delivery.Status.CLAIMED)
 STATUS_CHECK_SECONDS = 1.0  # how soon a worker notices a pause or a cancel
+
+
 LEASE_USE = 0.8  # stop sending from a batch after this share of its lease: the rest goes back
 
 
@@ -59,85 +57,6 @@ class Recipient:
     attempts: int
     sendable: bool
     status: str
-
-
-# --- Starting ---
-
-
-def queue_issue(issue, requested_by=None):
-    """(send, created): the issue's Send, frozen from its current content; started on commit."""
-    existing = Send.objects.filter(issue=issue).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            send = Send.objects.create(issue=issue, requested_by=requested_by, **frozen_content(issue))
-    except IntegrityError:  # queued at the same moment by someone else
-        return Send.objects.get(issue=issue), False
-    transaction.on_commit(lambda: start_task().delay(send.pk))
-    return send, True
-
-
-def frozen_content(issue):
-    """The Send fields that freeze what every recipient gets: subject and both bodies."""
-    rendered = render_issue(issue)
-    return {"subject": rendered.subject, "html": fold_long_lines(rendered.html), "text": rendered.text}
-
-
-def start(send_id):
-    """Create the deliveries of a queued send, then set workers on it. Safe to call twice."""
-    with transaction.atomic():
-        send = Send.objects.select_for_update().get(pk=send_id)
-        if send.status != Send.Status.QUEUED:
-            return
-        create_deliveries(send)
-        send.recipients = send.deliveries.count()
-        send.status = Send.Status.SENDING
-        send.started_at = timezone.now()
-        send.save(update_fields=["recipients", "status", "started_at"])
-    if send.recipients:
-        fan_out(send.pk)
-    else:
-        finish_if_done(send.pk)
-
-
-def create_deliveries(send):
-    """One pending delivery per confirmed subscriber of the issue's newsletter, in one statement."""
-    delivery, subscriber, subscription = (
-        model._meta.db_table for model in (Delivery, Subscriber, Subscription)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {delivery} (send_id, subscriber_id, status, attempts, error)
-            SELECT %s, s.id, 'pending', 0, ''
-            FROM {subscriber} s JOIN {subscription} sub ON sub.subscriber_id = s.id
-            WHERE sub.newsletter_id = %s AND s.status = 'confirmed'
-            ON CONFLICT (send_id, subscriber_id) DO NOTHING
-            """,  # noqa: S608 - table names from the models, values as parameters
-            [send.pk, newsletter_id(send)],
-        )
-
-
-def newsletter_id(send):
-    return send.issue.get_parent().pk
-
-
-def fan_out(send_id):
-    """One worker task per worker slot; extra tasks find nothing to claim and stop."""
-    from newsletters.tasks import send_batches
-
-    for _ in range(settings.NEWSLETTERS_WORKERS):
-        transaction.on_commit(lambda: send_batches.delay(send_id))
-
-
-def start_task():
-    from newsletters.tasks import start_send
-
-    return start_send
-
-
-# --- A worker ---
 
 
 def run_worker(send_id, backend=None):
@@ -179,12 +98,6 @@ def commits_without_waiting_for_disk():
 
 def current_status(send_id):
     return Send.objects.filter(pk=send_id).values_list("status", flat=True).get()
-
-
-def claimable(now):
-    """Pending rows due now, and claimed rows whose worker has let its lease run out."""
-    due = Q(status=Delivery.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    return due | Q(status=Delivery.Status.CLAIMED, claimed_until__lt=now)
 
 
 def claim_batch(send_id, newsletter_id, size):
@@ -357,31 +270,3 @@ def release(recipients, lease):
         status=Delivery.Status.CLAIMED,
         claimed_until=lease,
     ).update(status=Delivery.Status.PENDING, claimed_until=None)
-
-
-def finish_if_done(send_id):
-    if not Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED).exists():
-        Send.objects.filter(pk=send_id, status=Send.Status.SENDING).update(
-            status=Send.Status.FINISHED, finished_at=timezone.now()
-        )
-
-
-# --- Beat: sends nobody is working on ---
-
-
-def resume_stalled():
-    """Restart work nobody is doing: queued sends whose start was lost, and sends with
-    deliveries due (retries, expired claims) while no worker holds a live claim."""
-    now = timezone.now()
-    for send_id in Send.objects.filter(
-        status=Send.Status.QUEUED, created_at__lt=now - datetime.timedelta(minutes=1)
-    ).values_list("pk", flat=True):
-        start_task().delay(send_id)
-    for send_id in Send.objects.filter(status=Send.Status.SENDING).values_list("pk", flat=True):
-        unfinished = Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED)
-        if not unfinished.exists():
-            finish_if_done(send_id)
-        elif unfinished.filter(claimable(now)).exists() and not unfinished.filter(
-            status=Delivery.Status.CLAIMED, claimed_until__gte=now
-        ).exists():
-            fan_out(send_id)
