@@ -199,12 +199,12 @@ def sample_message(send):
     """The bytes one subscriber's email has on the wire."""
     from newsletters.models import Subscriber
     from newsletters.sending import workers
-    from newsletters.sending.delivery import DjangoEmailDelivery
+    from newsletters.sending.delivery import EmailDelivery
 
     subscriber = Subscriber.objects.order_by("pk").first()
     content = workers.Content(send.subject, send.html, send.text, send.issue.get_parent().pk)
     recipient = workers.Recipient(0, subscriber.pk, subscriber.email, 0, True, "confirmed")
-    email = DjangoEmailDelivery("django.core.mail.backends.smtp.EmailBackend").email_message(
+    email = EmailDelivery("django.core.mail.backends.smtp.EmailBackend").email_message(
         workers.build_message(content, recipient)
     )
     return content, email.message().as_bytes(linesep="\r\n")
@@ -313,9 +313,9 @@ def per_message_costs(send, content):
 
     from newsletters.models import Delivery
     from newsletters.sending import workers
-    from newsletters.sending.delivery import DjangoEmailDelivery
+    from newsletters.sending.delivery import EmailDelivery
 
-    delivery = DjangoEmailDelivery("django.core.mail.backends.smtp.EmailBackend")  # composes, never connects
+    delivery = EmailDelivery("django.core.mail.backends.smtp.EmailBackend")  # composes, never connects
     rows = send.deliveries.values_list("pk", "subscriber_id", "subscriber__email")[:2000]
     recipients = [workers.Recipient(pk, subscriber, to, 0, True, "confirmed") for pk, subscriber, to in rows]
     started = time.perf_counter()

@@ -1,14 +1,13 @@
-"""Delivery back ends: how one newsletter message leaves the building.
+"""How one newsletter message leaves the building: EmailDelivery, over the newsletters'
+Django email back end (settings.NEWSLETTERS_EMAIL_BACKEND, or EMAIL_BACKEND): SMTP by
+default, an anymail back end for an ESP. That setting is the pluggable part.
 
-A back end opens one session per batch (an SMTP connection, an ESP's HTTP session) and
+A delivery opens one session per batch (an SMTP connection, an ESP's HTTP session) and
 sends one message at a time, so the worker can mark each recipient sent the moment the
 server has accepted it. A failure comes back as TemporaryFailure (try again later) or
-PermanentFailure (record it and move on). settings.NEWSLETTERS_DELIVERY_BACKEND names the
-class; DjangoEmailDelivery goes through Django's email back ends: SMTP by default, an
-anymail back end for an ESP.
+PermanentFailure (record it and move on).
 """
 
-import abc
 import contextlib
 import smtplib
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
-from django.utils.module_loading import import_string
 
 from newsletters.sending.composing import Skeleton
 
@@ -49,31 +47,8 @@ class PermanentFailure(DeliveryFailure):
     """Trying again would fail the same way: a 5xx reply, a refused or invalid recipient."""
 
 
-class DeliveryBackend(abc.ABC):
-    """Use as a context manager: the session opens on entry and closes on exit."""
-
-    @abc.abstractmethod
-    def open(self):
-        """Open the session; raise TemporaryFailure if the service cannot be reached."""
-
-    @abc.abstractmethod
-    def close(self):
-        """Close the session, quietly."""
-
-    @abc.abstractmethod
-    def send(self, message):
-        """Send one message; return when the server has accepted it, raise DeliveryFailure if not."""
-
-    def __enter__(self):
-        self.open()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-
-class DjangoEmailDelivery(DeliveryBackend):
-    """Over a Django email back end: settings.NEWSLETTERS_EMAIL_BACKEND, or EMAIL_BACKEND.
+class EmailDelivery:
+    """One session per batch over the newsletters' email back end; open, send, send..., close.
 
     Over SMTP the MIME structure is composed once per subject (see Skeleton) and each
     message only fills in its recipient, links and bodies: Python's email package takes
@@ -214,7 +189,3 @@ def breaks_connection(error):
 
 def first_line(error):
     return str(error).splitlines()[0] if str(error) else error.__class__.__name__
-
-
-def get_backend():
-    return import_string(settings.NEWSLETTERS_DELIVERY_BACKEND)()

@@ -26,10 +26,10 @@ from newsletters.issues.rendering import UNSUBSCRIBE_MARKER, personal_links, per
 from newsletters.models import Delivery, Send, Subscriber, Subscription
 from newsletters.sending.delivery import (
     DeliveryFailure,
+    EmailDelivery,
     Message,
     PermanentFailure,
     TemporaryFailure,
-    get_backend,
 )
 from newsletters.sending.sends import finish_if_done, newsletter_id
 
@@ -59,9 +59,9 @@ class Recipient:
     status: str
 
 
-def run_worker(send_id, backend=None):
+def run_worker(send_id):
     """Claim and deliver batches until the send is done, paused or cancelled."""
-    backend = backend or get_backend()
+    delivery = EmailDelivery()
     send = Send.objects.select_related("issue").get(pk=send_id)
     content = Content(send.subject, send.html, send.text, newsletter_id(send))
     with commits_without_waiting_for_disk():
@@ -70,7 +70,7 @@ def run_worker(send_id, backend=None):
             if not batch:
                 finish_if_done(send_id)
                 return
-            if not deliver_batch(send_id, content, lease, batch, backend):
+            if not deliver_batch(send_id, content, lease, batch, delivery):
                 return
 
 
@@ -154,7 +154,7 @@ def recipients_for(claimed, newsletter_id):
     return recipients
 
 
-def deliver_batch(send_id, content, lease, batch, backend):
+def deliver_batch(send_id, content, lease, batch, delivery):
     """Send a claimed batch over one connection; False when the send was paused or cancelled."""
     for recipient in batch:
         if not recipient.sendable:
@@ -166,7 +166,7 @@ def deliver_batch(send_id, content, lease, batch, backend):
     give_back_at = started + LEASE_USE * settings.NEWSLETTERS_CLAIM_SECONDS
     check_at = started + STATUS_CHECK_SECONDS
     try:
-        backend.open()
+        delivery.open()
     except DeliveryFailure as failure:  # no server, or a wrong setting someone can fix: later
         for recipient in batch:
             retry_later(recipient, lease, failure)
@@ -184,7 +184,7 @@ def deliver_batch(send_id, content, lease, batch, backend):
                         release(batch[position:], lease)
                         return False
                 try:
-                    backend.send(build_message(content, recipient))
+                    delivery.send(build_message(content, recipient))
                 except TemporaryFailure as failure:
                     retry_later(recipient, lease, failure)
                 except PermanentFailure as failure:
@@ -192,7 +192,7 @@ def deliver_batch(send_id, content, lease, batch, backend):
                 else:
                     mark_sent(cursor, recipient.delivery_id)
     finally:
-        backend.close()
+        delivery.close()
     return True
 
 

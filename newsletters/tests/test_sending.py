@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from newsletters.models import Delivery, Send, Subscriber, Subscription
 from newsletters.sending import controls, sends, workers
+from newsletters.sending.delivery import EmailDelivery
 from newsletters.subscriptions import links
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
@@ -263,36 +264,25 @@ def test_resume_stalled_leaves_sends_with_a_live_worker_alone(newsletter, issue,
     assert send.status == Send.Status.FINISHED
 
 
-class PausingDelivery:
-    """Wraps the real back end; a moderator acts on the send after `after` messages."""
-
-    def __init__(self, inner, after, action):
-        self.inner, self.after, self.action, self.sent = inner, after, action, 0
-
-    def open(self):
-        self.inner.open()
-
-    def close(self):
-        self.inner.close()
-
-    def send(self, message):
-        self.inner.send(message)
-        self.sent += 1
-        if self.sent == self.after:
-            self.action(Send.objects.get())
-
-
 @pytest.fixture
 def moderated_worker(monkeypatch, settings):
-    """Workers check the send's status before every message; returns a runner taking an action."""
-    from newsletters.sending import delivery
-
+    """Workers check the send's status before every message; returns a runner taking an action
+    that a moderator takes after the worker's `after`th message."""
     monkeypatch.setattr(workers, "STATUS_CHECK_SECONDS", 0)
     settings.NEWSLETTERS_WORKERS = 0
 
     def run_worker(send, after, action):
-        backend = PausingDelivery(delivery.get_backend(), after, action)
-        workers.run_worker(send.pk, backend=backend)
+        class PausingDelivery(EmailDelivery):
+            sent = 0
+
+            def send(self, message):
+                super().send(message)
+                PausingDelivery.sent += 1
+                if PausingDelivery.sent == after:
+                    action(Send.objects.get())
+
+        monkeypatch.setattr(workers, "EmailDelivery", PausingDelivery)
+        workers.run_worker(send.pk)
 
     return run_worker
 

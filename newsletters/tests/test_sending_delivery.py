@@ -1,4 +1,4 @@
-"""Delivery back ends: the precomposed SMTP message is the message Django would compose, and
+"""Delivery: the precomposed SMTP message is the message Django would compose, and
 an ESP's answers (through anymail's Postmark back end and a fake Postmark API) are sorted
 into retries and permanent failures."""
 
@@ -16,7 +16,7 @@ from django.urls import reverse
 from newsletters.issues.rendering import personalise
 from newsletters.models import Delivery
 from newsletters.sending import sends
-from newsletters.sending.delivery import DjangoEmailDelivery, Message, PrecomposedEmail
+from newsletters.sending.delivery import EmailDelivery, Message, PrecomposedEmail
 from newsletters.subscriptions import links
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
@@ -52,7 +52,7 @@ def parsed(wire):
 
 def test_precomposed_message_is_the_message_django_composes(settings):
     settings.DEFAULT_FROM_EMAIL = "Token Research <research@example.com>"
-    delivery = DjangoEmailDelivery(SMTP)
+    delivery = EmailDelivery(SMTP)
     message = newsletter_message()
     email = delivery.email_message(message)
     assert isinstance(email, PrecomposedEmail)
@@ -88,7 +88,7 @@ def test_precomposed_message_is_the_message_django_composes(settings):
 )
 def test_what_does_not_fit_the_skeleton_is_composed_by_django(changes):
     message = newsletter_message(**changes)
-    email = DjangoEmailDelivery(SMTP).email_message(message)
+    email = EmailDelivery(SMTP).email_message(message)
     assert not isinstance(email, PrecomposedEmail)
     assert parsed(email.message().as_bytes()).get_body(("html",)).get_content() == message.html
 
@@ -96,7 +96,7 @@ def test_what_does_not_fit_the_skeleton_is_composed_by_django(changes):
 def test_header_injection_is_not_precomposed():
     sneaky = "<https://example.com/>\r\nBcc: someone@evil.example"
     message = newsletter_message(headers={"List-Unsubscribe": sneaky})
-    assert DjangoEmailDelivery(SMTP).precomposed(message) is None
+    assert EmailDelivery(SMTP).precomposed(message) is None
 
 
 @pytest.mark.django_db

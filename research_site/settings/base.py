@@ -283,9 +283,8 @@ NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = (
 NEWSLETTERS_BRIEFING_AUTOPUBLISH = os.environ.get("NEWSLETTERS_BRIEFING_AUTOPUBLISH", "false") == "true"
 NEWSLETTERS_BRIEFING_MIN_VOLUME = 1_000_000  # USD a day: a "liquid" token for top picks
 NEWSLETTERS_ISSUES_PER_PAGE = 20  # issues per page of a newsletter's web archive
-# Sending: who delivers (a newsletters.sending.delivery back end over Django's email back ends; SMTP
-# by default, or an anymail back end for an ESP), how workers share the work, and retries.
-NEWSLETTERS_DELIVERY_BACKEND = "newsletters.sending.delivery.DjangoEmailDelivery"
+# Sending: which Django email back end delivers (SMTP by default, or an anymail back end for
+# an ESP), how workers share the work, and retries.
 NEWSLETTERS_EMAIL_BACKEND = os.environ.get("NEWSLETTERS_EMAIL_BACKEND", "")  # "" = EMAIL_BACKEND
 NEWSLETTERS_BATCH_SIZE = int(os.environ.get("NEWSLETTERS_BATCH_SIZE", "100"))
 # A claimed batch still unmarked after CLAIM_SECONDS belonged to a worker that died.
