@@ -204,10 +204,7 @@ def sample_message(send):
     subscriber = Subscriber.objects.order_by("pk").first()
     content = workers.Content(send.subject, send.html, send.text, send.issue.get_parent().pk)
     recipient = workers.Recipient(0, subscriber.pk, subscriber.email, 0, True, "confirmed")
-    email = EmailDelivery("django.core.mail.backends.smtp.EmailBackend").email_message(
-        workers.build_message(content, recipient)
-    )
-    return content, email.message().as_bytes(linesep="\r\n")
+    return content, EmailDelivery().wire(workers.build_message(content, recipient))
 
 
 # --- Runs ---
@@ -315,7 +312,7 @@ def per_message_costs(send, content):
     from newsletters.sending import workers
     from newsletters.sending.delivery import EmailDelivery
 
-    delivery = EmailDelivery("django.core.mail.backends.smtp.EmailBackend")  # composes, never connects
+    delivery = EmailDelivery()  # over the SMTP back end main() configures: composes, never connects
     rows = send.deliveries.values_list("pk", "subscriber_id", "subscriber__email")[:2000]
     recipients = [workers.Recipient(pk, subscriber, to, 0, True, "confirmed") for pk, subscriber, to in rows]
     started = time.perf_counter()
@@ -323,7 +320,7 @@ def per_message_costs(send, content):
     build_us = (time.perf_counter() - started) / len(recipients) * 1e6
     started = time.perf_counter()
     for message in messages:
-        delivery.email_message(message).message().as_bytes(linesep="\r\n")
+        delivery.wire(message)
     mime_us = (time.perf_counter() - started) / len(messages) * 1e6
 
     ids = list(send.deliveries.order_by("pk").values_list("pk", flat=True)[:MARKS])

@@ -10,7 +10,9 @@ PermanentFailure (record it and move on).
 
 import contextlib
 import smtplib
+import ssl
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from anymail.exceptions import (
     AnymailAPIError,
@@ -21,9 +23,9 @@ from anymail.exceptions import (
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.core.mail.message import sanitize_address
+from django.core.mail.utils import DNS_NAME
 
-from newsletters.sending.composing import Skeleton
+from newsletters.sending.composing import PLAIN_ADDRESS, Skeleton
 
 
 @dataclass(frozen=True)
@@ -48,25 +50,39 @@ class PermanentFailure(DeliveryFailure):
 
 
 class EmailDelivery:
-    """One session per batch over the newsletters' email back end; open, send, send..., close.
+    """One session per batch over the newsletters' email back end: open, send, send..., close.
 
-    Over SMTP the MIME structure is composed once per subject (see Skeleton) and each
-    message only fills in its recipient, links and bodies: Python's email package takes
-    milliseconds per 20 KB message, longer than sending it.
+    Over Django's SMTP back end each message is filled into a MIME skeleton composed once
+    per subject (composing.Skeleton: Python's email package takes milliseconds per 20 KB
+    message, longer than sending it) and its bytes go out on an SMTP session of our own,
+    opened from the same EMAIL_* settings (smtp_session). Django's back end offers no
+    public way to send bytes: it takes EmailMessage objects and parses both addresses
+    again for every one. A message that does not fit the skeleton, and every message to
+    any other back end (an ESP through anymail), goes through the back end's
+    send_messages().
     """
 
-    def __init__(self, email_backend=None, from_email=None):
-        self.connection = get_connection(email_backend or settings.NEWSLETTERS_EMAIL_BACKEND or None)
-        self.from_email = from_email or settings.DEFAULT_FROM_EMAIL
-        self.needs_open = True
-        self.precompose = isinstance(self.connection, SMTPBackend)
+    def __init__(self):
+        self.connection = get_connection(settings.NEWSLETTERS_EMAIL_BACKEND or None)
+        self.from_email = settings.DEFAULT_FROM_EMAIL
+        self.envelope_from = parseaddr(self.from_email)[1]
+        # Only Django's own SMTP back end (a subclass may connect or send its own way), and a
+        # sender address that goes into MAIL FROM as it is.
+        self.precompose = (
+            type(self.connection) is SMTPBackend
+            and self.envelope_from.isascii()
+            and bool(PLAIN_ADDRESS.fullmatch(self.envelope_from))
+        )
         self.skeletons = {}
-        if self.precompose:
-            self.envelope_from = sanitize_address(self.from_email, settings.DEFAULT_CHARSET)
+        self.smtp = None
+        self.needs_open = True
 
     def open(self):
         try:
-            self.connection.open()
+            if self.precompose:
+                self.smtp = smtp_session()
+            else:
+                self.connection.open()
         except Exception as error:
             self._drop()
             raise classify(error) from error
@@ -75,17 +91,44 @@ class EmailDelivery:
     def close(self):
         self._drop()
 
-    def email_message(self, message):
-        fields = {
-            "subject": message.subject,
-            "body": message.text,
-            "from_email": self.from_email,
-            "to": [message.to],
-            "headers": message.headers,
-            "connection": self.connection,
-        }
+    def _drop(self):
+        # A broken connection may fail to say goodbye.
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except Exception:
+                with contextlib.suppress(Exception):
+                    self.smtp.close()
+            self.smtp = None
+        with contextlib.suppress(Exception):
+            self.connection.close()
+        self.needs_open = True
+
+    def send(self, message):
+        if self.needs_open:
+            self.open()  # again, after a dropped connection
         wire = self.precomposed(message) if self.precompose else None
-        email = PrecomposedEmail(wire, **fields) if wire else EmailMultiAlternatives(**fields)
+        try:
+            if wire is not None:
+                self.smtp.sendmail(self.envelope_from, [message.to], wire)
+            else:
+                self.connection.send_messages([self.email_message(message)])
+        except Exception as error:
+            failure = classify(error)
+            if breaks_connection(error):
+                self._drop()
+            raise failure from error
+
+    def email_message(self, message):
+        """The message as Django composes and sends it."""
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.text,
+            from_email=self.from_email,
+            to=[message.to],
+            headers=message.headers,
+            connection=self.connection,
+        )
         email.attach_alternative(message.html, "text/html")
         return email
 
@@ -96,48 +139,41 @@ class EmailDelivery:
             self.skeletons[key] = Skeleton(message.subject, self.from_email, list(message.headers))
         return self.skeletons[key].fill(message)
 
-    def _drop(self):
-        with contextlib.suppress(Exception):  # a broken connection may fail to say goodbye
-            self.connection.close()
-        self.needs_open = True
-
-    def send(self, message):
-        if self.needs_open:
-            self.open()  # again, after a dropped connection
-        email = self.email_message(message)
-        try:
-            if isinstance(email, PrecomposedEmail):
-                # What Django's SMTP back end does with it, minus parsing both addresses
-                # again for every message (its slowest step once the MIME is composed).
-                self.connection.connection.sendmail(self.envelope_from, [message.to], email.wire)
-            else:
-                self.connection.send_messages([email])
-        except Exception as error:
-            failure = classify(error)
-            if breaks_connection(error):
-                self._drop()
-            raise failure from error
+    def wire(self, message):
+        """The message's bytes as they go out: precomposed, or as Django composes them."""
+        wire = self.precomposed(message) if self.precompose else None
+        return wire if wire is not None else self.email_message(message).message().as_bytes(linesep="\r\n")
 
 
-class PrecomposedEmail(EmailMultiAlternatives):
-    """An email whose bytes are already composed; the fields stay for anything that reads them."""
+def smtp_session():
+    """An SMTP session opened as Django's SMTP back end opens one, from the same settings:
+    EMAIL_HOST and EMAIL_PORT, EMAIL_TIMEOUT, EMAIL_USE_SSL or EMAIL_USE_TLS (with
+    EMAIL_SSL_CERTFILE and EMAIL_SSL_KEYFILE), EMAIL_HOST_USER and EMAIL_HOST_PASSWORD."""
+    use_ssl, use_tls = settings.EMAIL_USE_SSL, settings.EMAIL_USE_TLS
+    params = {"local_hostname": DNS_NAME.get_fqdn()}
+    if settings.EMAIL_TIMEOUT is not None:
+        params["timeout"] = settings.EMAIL_TIMEOUT
+    if use_ssl:
+        params["context"] = ssl_context()
+    smtp_class = smtplib.SMTP_SSL if use_ssl else smtplib.SMTP
+    session = smtp_class(settings.EMAIL_HOST, settings.EMAIL_PORT, **params)
+    try:
+        if use_tls and not use_ssl:
+            session.starttls(context=ssl_context())
+        if settings.EMAIL_HOST_USER and settings.EMAIL_HOST_PASSWORD:
+            session.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+    except BaseException:
+        session.close()
+        raise
+    return session
 
-    def __init__(self, wire, **fields):
-        super().__init__(**fields)
-        self.wire = wire
 
-    def message(self):
-        return Precomposed(self.wire)
-
-
-class Precomposed:
-    """What Django's SMTP back end asks a message for: its bytes (with CRLF line ends)."""
-
-    def __init__(self, wire):
-        self.wire = wire
-
-    def as_bytes(self, unixfrom=False, linesep="\r\n"):
-        return self.wire
+def ssl_context():
+    if settings.EMAIL_SSL_CERTFILE or settings.EMAIL_SSL_KEYFILE:
+        context = ssl.SSLContext(protocol=ssl.PROTOCOL_TLS_CLIENT)
+        context.load_cert_chain(settings.EMAIL_SSL_CERTFILE, settings.EMAIL_SSL_KEYFILE)
+        return context
+    return ssl.create_default_context()
 
 
 def smtp_reply(code, text):
