@@ -32,17 +32,24 @@ def queue_issue(issue, requested_by=None):
         return existing, False
     try:
         with transaction.atomic():
-            send = Send.objects.create(issue=issue, requested_by=requested_by, **frozen_content(issue))
+            send = freeze(issue, requested_by)
     except IntegrityError:  # queued at the same moment by someone else
         return Send.objects.get(issue=issue), False
     transaction.on_commit(lambda: start_task().delay(send.pk))
     return send, True
 
 
-def frozen_content(issue):
-    """The Send fields that freeze what every recipient gets: subject and both bodies."""
+def freeze(issue, requested_by=None):
+    """A new, queued Send holding what every recipient gets: the subject and both bodies as
+    the issue renders now. It goes out once start() runs on it (queue_issue sees to that)."""
     rendered = render_issue(issue)
-    return {"subject": rendered.subject, "html": fold_long_lines(rendered.html), "text": rendered.text}
+    return Send.objects.create(
+        issue=issue,
+        requested_by=requested_by,
+        subject=rendered.subject,
+        html=fold_long_lines(rendered.html),
+        text=rendered.text,
+    )
 
 
 def start(send_id):

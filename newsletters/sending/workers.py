@@ -43,10 +43,16 @@ LEASE_USE = 0.8  # stop sending from a batch after this share of its lease: the 
 
 @dataclass(frozen=True)
 class Content:
+    """What a send's messages share: its frozen subject and bodies, and its newsletter."""
+
     subject: str
     html: str
     text: str
     newsletter_id: int
+
+    @classmethod
+    def of(cls, send):
+        return cls(send.subject, send.html, send.text, newsletter_id(send))
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ def run_worker(send_id):
     """Claim and deliver batches until the send is done, paused or cancelled."""
     delivery = EmailDelivery()
     send = Send.objects.select_related("issue").get(pk=send_id)
-    content = Content(send.subject, send.html, send.text, newsletter_id(send))
+    content = Content.of(send)
     with commits_without_waiting_for_disk():
         while current_status(send_id) == Send.Status.SENDING:
             lease, batch = claim_batch(send_id, content.newsletter_id, settings.NEWSLETTERS_BATCH_SIZE)
@@ -184,7 +190,7 @@ def deliver_batch(send_id, content, lease, batch, delivery):
                         release(batch[position:], lease)
                         return False
                 try:
-                    delivery.send(build_message(content, recipient))
+                    delivery.send(build_message(content, recipient.subscriber_id, recipient.email))
                 except TemporaryFailure as failure:
                     retry_later(recipient, lease, failure)
                 except PermanentFailure as failure:
@@ -196,13 +202,14 @@ def deliver_batch(send_id, content, lease, batch, delivery):
     return True
 
 
-def build_message(content, recipient):
-    urls = personal_links(recipient.subscriber_id, content.newsletter_id)
+def build_message(content, subscriber_id, email):
+    """The send's message to one subscriber, with their own links."""
+    urls = personal_links(subscriber_id, content.newsletter_id)
     return Message(
-        to=recipient.email,
+        to=email,
         subject=content.subject,
-        text=personalise(content.text, recipient.subscriber_id, content.newsletter_id, urls),
-        html=personalise(content.html, recipient.subscriber_id, content.newsletter_id, urls),
+        text=personalise(content.text, subscriber_id, content.newsletter_id, urls),
+        html=personalise(content.html, subscriber_id, content.newsletter_id, urls),
         headers={
             # RFC 8058 one-click unsubscribe: mail clients POST to the link.
             "List-Unsubscribe": f"<{urls[UNSUBSCRIBE_MARKER]}>",

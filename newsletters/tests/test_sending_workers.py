@@ -45,7 +45,7 @@ def page_tree():
 
 def queued_send(newsletter):
     """A send with its deliveries created and no worker started."""
-    send = Send.objects.create(issue=(issue := make_issue(newsletter)), **sends.frozen_content(issue))
+    send = sends.freeze(make_issue(newsletter))
     sends.create_deliveries(send)
     send.recipients = send.deliveries.count()
     send.status = Send.Status.SENDING
@@ -212,7 +212,7 @@ def test_a_send_finishes_after_a_worker_is_killed_mid_send(home, broker, tmp_pat
     newsletter = make_newsletter(home)
     readers = subscribe(newsletter, RECIPIENTS)
     issue = make_issue(newsletter)
-    send = Send.objects.create(issue=issue, **sends.frozen_content(issue))
+    send = sends.freeze(issue)
 
     # Each reply waits a little after the message is counted, so the kill can land
     # between "the server has it" and "the worker marked it".
