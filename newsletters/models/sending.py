@@ -56,6 +56,8 @@ class Delivery(models.Model):
         SUPPRESSED = "suppressed", "Suppressed"
         CANCELLED = "cancelled", "Cancelled"
 
+    UNFINISHED = (Status.PENDING, Status.CLAIMED)
+
     send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsletters.models import Delivery, Send
-from newsletters.sending.sends import UNFINISHED, fan_out
+from newsletters.sending.sends import fan_out
 
 
 class NotAllowed(Exception):
@@ -42,6 +42,6 @@ def cancel(send):
             Send.Status.CANCELLED,
             finished_at=timezone.now(),
         )
-        send.deliveries.filter(status__in=UNFINISHED).update(
+        send.deliveries.filter(status__in=Delivery.UNFINISHED).update(
             status=Delivery.Status.CANCELLED, claimed_until=None
         )

@@ -6,7 +6,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from newsletters.models import Delivery, Send
-from newsletters.sending.sends import UNFINISHED
 
 COUNTED = ("sent", "failed", "suppressed", "cancelled", "left", "retrying")
 
@@ -24,7 +23,7 @@ def progress(sends):
             failed=Count("pk", filter=Q(status=Status.FAILED)),
             suppressed=Count("pk", filter=Q(status=Status.SUPPRESSED)),
             cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
-            left=Count("pk", filter=Q(status__in=UNFINISHED)),
+            left=Count("pk", filter=Q(status__in=Delivery.UNFINISHED)),
             retrying=Count("pk", filter=Q(status=Status.PENDING, attempts__gt=0)),
             last_minute=Count("pk", filter=Q(status=Status.SENT, sent_at__gte=minute_ago)),
         )

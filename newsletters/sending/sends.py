@@ -19,14 +19,13 @@ from newsletters.issues.rendering import render_issue
 from newsletters.models import Delivery, Send, Subscriber, Subscription
 from newsletters.sending.composing import fold_long_lines
 
-UNFINISHED = (Delivery.Status.PENDING, Delivery.Status.CLAIMED)
-
-
 # --- Starting ---
 
 
 def queue_issue(issue, requested_by=None):
     """(send, created): the issue's Send, frozen from its current content; started on commit."""
+    from newsletters.tasks import start_send  # tasks imports this module
+
     existing = Send.objects.filter(issue=issue).first()
     if existing:
         return existing, False
@@ -35,7 +34,7 @@ def queue_issue(issue, requested_by=None):
             send = freeze(issue, requested_by)
     except IntegrityError:  # queued at the same moment by someone else
         return Send.objects.get(issue=issue), False
-    transaction.on_commit(lambda: start_task().delay(send.pk))
+    transaction.on_commit(lambda: start_send.delay(send.pk))
     return send, True
 
 
@@ -93,20 +92,14 @@ def newsletter_id(send):
 
 def fan_out(send_id):
     """One worker task per worker slot; extra tasks find nothing to claim and stop."""
-    from newsletters.tasks import send_batches
+    from newsletters.tasks import send_batches  # tasks imports this module
 
     for _ in range(settings.NEWSLETTERS_WORKERS):
         transaction.on_commit(lambda: send_batches.delay(send_id))
 
 
-def start_task():
-    from newsletters.tasks import start_send
-
-    return start_send
-
-
 def finish_if_done(send_id):
-    if not Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED).exists():
+    if not Delivery.objects.filter(send_id=send_id, status__in=Delivery.UNFINISHED).exists():
         Send.objects.filter(pk=send_id, status=Send.Status.SENDING).update(
             status=Send.Status.FINISHED, finished_at=timezone.now()
         )
@@ -124,13 +117,15 @@ def claimable(now):
 def resume_stalled():
     """Restart work nobody is doing: queued sends whose start was lost, and sends with
     deliveries due (retries, expired claims) while no worker holds a live claim."""
+    from newsletters.tasks import start_send  # tasks imports this module
+
     now = timezone.now()
     for send_id in Send.objects.filter(
         status=Send.Status.QUEUED, created_at__lt=now - datetime.timedelta(minutes=1)
     ).values_list("pk", flat=True):
-        start_task().delay(send_id)
+        start_send.delay(send_id)
     for send_id in Send.objects.filter(status=Send.Status.SENDING).values_list("pk", flat=True):
-        unfinished = Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED)
+        unfinished = Delivery.objects.filter(send_id=send_id, status__in=Delivery.UNFINISHED)
         if not unfinished.exists():
             finish_if_done(send_id)
         elif unfinished.filter(claimable(now)).exists() and not unfinished.filter(

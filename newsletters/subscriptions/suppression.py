@@ -5,7 +5,6 @@ from django.db import transaction
 
 from core.fingerprints import normalize_email
 from newsletters.models import Delivery, Subscriber
-from newsletters.sending.sends import UNFINISHED
 
 
 def suppression_for(event):
@@ -33,7 +32,7 @@ def suppress(email, status, reason):
         if subscriber.status != Subscriber.Status.COMPLAINED:  # the stronger of the two stays
             subscriber.set_status(status, reason)
             subscriber.save(update_fields=["status", "status_reason", "status_changed_at"])
-        subscriber.deliveries.filter(status__in=UNFINISHED).update(
+        subscriber.deliveries.filter(status__in=Delivery.UNFINISHED).update(
             status=Delivery.Status.SUPPRESSED, claimed_until=None, error=f"not mailed: {subscriber.status}"
         )
     return subscriber
