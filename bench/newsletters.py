@@ -189,25 +189,20 @@ def seed_subscribers(newsletter_id, count):
 
 
 def frozen_send(issue):
-    from newsletters.models import Send
-    from newsletters.sending import frozen_content
+    from newsletters.sending import sends
 
-    return Send.objects.create(issue=issue, **frozen_content(issue))
+    return sends.freeze(issue)
 
 
 def sample_message(send):
     """The bytes one subscriber's email has on the wire."""
-    from newsletters import sending
-    from newsletters.delivery import DjangoEmailDelivery
     from newsletters.models import Subscriber
+    from newsletters.sending import workers
+    from newsletters.sending.delivery import EmailDelivery
 
     subscriber = Subscriber.objects.order_by("pk").first()
-    content = sending.Content(send.subject, send.html, send.text, send.issue.get_parent().pk)
-    recipient = sending.Recipient(0, subscriber.pk, subscriber.email, 0, True, "confirmed")
-    email = DjangoEmailDelivery("django.core.mail.backends.smtp.EmailBackend").email_message(
-        sending.build_message(content, recipient)
-    )
-    return content, email.message().as_bytes(linesep="\r\n")
+    content = workers.Content.of(send)
+    return content, EmailDelivery().wire(workers.build_message(content, subscriber.pk, subscriber.email))
 
 
 # --- Runs ---
@@ -311,25 +306,25 @@ def send_run(env, send):
 def per_message_costs(send, content):
     from django.db import connection
 
-    from newsletters import sending
-    from newsletters.delivery import DjangoEmailDelivery
     from newsletters.models import Delivery
+    from newsletters.sending import workers
+    from newsletters.sending.delivery import EmailDelivery
 
-    delivery = DjangoEmailDelivery("django.core.mail.backends.smtp.EmailBackend")  # composes, never connects
-    rows = send.deliveries.values_list("pk", "subscriber_id", "subscriber__email")[:2000]
-    recipients = [sending.Recipient(pk, subscriber, to, 0, True, "confirmed") for pk, subscriber, to in rows]
+    delivery = EmailDelivery()  # over the SMTP back end main() configures: composes, never connects
+    recipients = list(send.deliveries.values_list("subscriber_id", "subscriber__email")[:2000])
     started = time.perf_counter()
-    messages = [sending.build_message(content, recipient) for recipient in recipients]
+    messages = [workers.build_message(content, subscriber, to) for subscriber, to in recipients]
     build_us = (time.perf_counter() - started) / len(recipients) * 1e6
     started = time.perf_counter()
     for message in messages:
-        delivery.email_message(message).message().as_bytes(linesep="\r\n")
+        delivery.wire(message)
     mime_us = (time.perf_counter() - started) / len(messages) * 1e6
 
     ids = list(send.deliveries.order_by("pk").values_list("pk", flat=True)[:MARKS])
-    sql = (
-        "UPDATE newsletters_delivery SET status = 'sent', sent_at = %s, claimed_until = NULL "
-        "WHERE id = %s AND status <> 'sent'"
+    # A server-side prepared statement (PostgreSQL's PREPARE), run through Django's cursor.
+    prepared_sql = (
+        "UPDATE newsletters_delivery SET status = 'sent', sent_at = $1, claimed_until = NULL "
+        "WHERE id = $2 AND status <> 'sent'"
     )
 
     def reset():
@@ -338,15 +333,17 @@ def per_message_costs(send, content):
     def django_cursor():
         with connection.cursor() as cursor:
             for pk in ids:
-                sending.mark_sent(cursor, pk)
+                workers.mark_sent(cursor, pk)
 
     def prepared():
-        import psycopg
-
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            for pk in ids:
-                cursor.execute(sql, [datetime.datetime.now(datetime.UTC), pk], prepare=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE bench_mark_sent (timestamptz, bigint) AS {prepared_sql}")
+            try:
+                for pk in ids:
+                    now = datetime.datetime.now(datetime.UTC)
+                    cursor.execute("EXECUTE bench_mark_sent (%s, %s)", [now, pk])
+            finally:
+                cursor.execute("DEALLOCATE bench_mark_sent")
 
     def groups_of_ten():
         with connection.cursor() as cursor:
@@ -363,7 +360,7 @@ def per_message_costs(send, content):
         "prepared statement, one UPDATE each": prepared,
         "groups of ten (WHERE id = ANY)": groups_of_ten,
     }
-    with sending.commits_without_waiting_for_disk():  # as in the workers
+    with workers.commits_without_waiting_for_disk():  # as in the workers
         for name, strategy in strategies.items():
             reset()
             started = time.perf_counter()

@@ -21,7 +21,7 @@ What is cached (where; how long; what invalidates it):
   plus a copy in each process; AWARDS_RESULTS_CACHE_SECONDS, 2: counts trail the votes
   by at most that; a save of a program, category or nominee drops them at once).
 - Image renditions (the "renditions" cache; a week; Wagtail, when an image changes).
-- Constants built once per process: newsletter link templates (newsletters.links) and
+- Constants built once per process: newsletter link templates (newsletters.subscriptions.links) and
   the awards confirmation statement (awards.voting); nothing a save could change.
 
 What starts a generation: publishing, unpublishing, moving or deleting a page; saving or

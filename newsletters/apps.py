@@ -12,7 +12,7 @@ class NewslettersConfig(AppConfig):
 
         from core.blocks import body_blocks
         from core.furniture import footer_templates, page_scripts
-        from newsletters.blocks import NewsletterSignupBlock
+        from newsletters.issues.blocks import NewsletterSignupBlock
         from newsletters.models import NewsletterIssuePage
         from newsletters.signals import grades_published_send_alerts, issue_published, tracking_event
         from ratings.signals import grades_published

@@ -16,10 +16,10 @@ from django.db import transaction
 from wagtail.models import Page
 
 from blog.models import ArticlePage, HomePage
-from newsletters import links
-from newsletters.briefing import draft_daily_briefing
-from newsletters.grades import latest_graded_day
+from newsletters.issues.briefing import draft_daily_briefing
+from newsletters.issues.grades import latest_graded_day
 from newsletters.models import NewsletterIndexPage, NewsletterIssuePage, NewsletterPage
+from newsletters.subscriptions import links
 
 BRIEFING_DAYS = 3
 BRIEFING_TIME = datetime.time(settings.NEWSLETTERS_BRIEFING_HOUR, settings.NEWSLETTERS_BRIEFING_MINUTE)
@@ -207,7 +207,7 @@ def publish_briefings():
     if latest is None:
         return 0
     count = 0
-    log = logging.getLogger("newsletters.briefing")
+    log = logging.getLogger("newsletters.issues.briefing")
     level = log.level
     log.setLevel(logging.WARNING)  # one summary line from load_demo, not a line per briefing
     try:

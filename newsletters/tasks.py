@@ -1,23 +1,28 @@
-"""Celery tasks: thin wrappers over newsletters.sending, briefing and alerts."""
+"""Celery tasks: thin wrappers over sending, the briefing, grade alerts and confirmations.
+
+Their names are what Celery beat and queued messages know them by: they never change.
+"""
 
 from celery import shared_task
 
-from newsletters import alerts, briefing, sending, subscribing
+from newsletters.issues import alerts, briefing
+from newsletters.sending import sends, workers
+from newsletters.subscriptions import subscribing
 
 
 @shared_task(name="newsletters.start_send")
 def start_send(send_id):
-    sending.start(send_id)
+    sends.start(send_id)
 
 
 @shared_task(name="newsletters.send_batches")
 def send_batches(send_id):
-    sending.run_worker(send_id)
+    workers.run_worker(send_id)
 
 
 @shared_task(name="newsletters.resume_stalled_sends")
 def resume_stalled_sends():
-    sending.resume_stalled()
+    sends.resume_stalled()
 
 
 @shared_task(name="newsletters.draft_daily_briefing")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsletters import views
+from newsletters.subscriptions import views
 
 app_name = "newsletters"
 urlpatterns = [

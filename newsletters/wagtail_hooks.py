@@ -7,8 +7,8 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from newsletters import admin_views
 from newsletters.models import NewsletterIssuePage, Send, Subscriber
+from newsletters.sending import admin_views
 
 NEWSLETTERS_MENU_HOOK = "register_newsletters_menu_item"
 

@@ -4,8 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from newsletters import plaintext
-from newsletters.links import absolute
+from newsletters.issues import plaintext
+from newsletters.subscriptions.links import absolute
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def absolute_links(html):
 
 @register.simple_tag
 def issue_text(body):
-    """An issue body as readable plain text (see newsletters.plaintext)."""
+    """An issue body as readable plain text (see newsletters.issues.plaintext)."""
     return plaintext.issue_text(body)
 
 

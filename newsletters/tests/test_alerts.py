@@ -8,9 +8,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsletters import links
-from newsletters.alerts import send_grade_alerts, triggers
+from newsletters.issues.alerts import send_grade_alerts, triggers
 from newsletters.models import GradeAlert, Subscriber, TokenFollow
+from newsletters.subscriptions import links
 from newsletters.tests.factories import SubscriberFactory, TokenFactory, TokenFollowFactory, grade_token
 from ratings.models import GradeDay
 from ratings.tasks import refresh_daily

@@ -10,9 +10,9 @@ from django.utils.html import escape
 from wagtail.models import WorkflowState
 
 from blog.tests.factories import ArticlePageFactory
-from newsletters.briefing import draft_daily_briefing
+from newsletters.issues.briefing import draft_daily_briefing
+from newsletters.issues.rendering import render_issue
 from newsletters.models import NewsletterIssuePage, NewsletterPage
-from newsletters.rendering import render_issue
 from newsletters.tests.factories import (
     NewsletterIndexPageFactory,
     NewsletterIssuePageFactory,
@@ -155,7 +155,7 @@ def test_without_new_research_the_latest_articles_are_listed(briefing_newsletter
 
 
 def test_no_grades_for_the_day_drafts_nothing(briefing_newsletter, market, caplog):
-    with caplog.at_level(logging.WARNING, logger="newsletters.briefing"):
+    with caplog.at_level(logging.WARNING, logger="newsletters.issues.briefing"):
         assert draft_daily_briefing(DAY + datetime.timedelta(days=1)) is None
 
     assert "no grades for 2024-11-23" in caplog.text
@@ -163,7 +163,7 @@ def test_no_grades_for_the_day_drafts_nothing(briefing_newsletter, market, caplo
 
 
 def test_no_graded_tokens_at_all_drafts_nothing(briefing_newsletter, caplog):
-    with caplog.at_level(logging.WARNING, logger="newsletters.briefing"):
+    with caplog.at_level(logging.WARNING, logger="newsletters.issues.briefing"):
         assert draft_daily_briefing() is None
 
     assert "no token has been graded yet" in caplog.text
@@ -173,7 +173,7 @@ def test_no_graded_tokens_at_all_drafts_nothing(briefing_newsletter, caplog):
 def test_no_liquid_token_drafts_nothing(briefing_newsletter, market, settings, caplog):
     settings.NEWSLETTERS_BRIEFING_MIN_VOLUME = 1e12
 
-    with caplog.at_level(logging.WARNING, logger="newsletters.briefing"):
+    with caplog.at_level(logging.WARNING, logger="newsletters.issues.briefing"):
         assert draft_daily_briefing() is None
 
     assert "none of the 5 tokens graded for 2024-11-22 traded" in caplog.text
@@ -181,7 +181,7 @@ def test_no_liquid_token_drafts_nothing(briefing_newsletter, market, settings, c
 
 
 def test_without_the_briefing_newsletter_page_nothing_is_drafted(home, market, caplog):
-    with caplog.at_level(logging.WARNING, logger="newsletters.briefing"):
+    with caplog.at_level(logging.WARNING, logger="newsletters.issues.briefing"):
         assert draft_daily_briefing() is None
 
     assert "no newsletter page with the slug 'daily-briefing'" in caplog.text

@@ -9,8 +9,8 @@ from django.core import mail
 from django.db import connection  # noqa: F401 - read by skipif
 
 from core.tests.concurrency import all_at_once
-from newsletters.alerts import send_grade_alerts
-from newsletters.briefing import draft_daily_briefing
+from newsletters.issues.alerts import send_grade_alerts
+from newsletters.issues.briefing import draft_daily_briefing
 from newsletters.models import GradeAlert, NewsletterIssuePage
 from newsletters.tests.factories import (
     NewsletterIndexPageFactory,

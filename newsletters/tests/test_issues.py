@@ -6,7 +6,7 @@ from defusedxml import ElementTree as ET
 from django.utils import timezone
 
 from blog.tests.factories import ArticlePageFactory, ImageFactory, body
-from newsletters.rendering import PREFERENCES_MARKER, UNSUBSCRIBE_MARKER, personalise, render_issue
+from newsletters.issues.rendering import PREFERENCES_MARKER, UNSUBSCRIBE_MARKER, personalise, render_issue
 from newsletters.tests.factories import (
     NewsletterIssuePageFactory,
     NewsletterPageFactory,

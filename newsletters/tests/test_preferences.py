@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client
 
-from newsletters import links
 from newsletters.models import Subscriber, TokenFollow
+from newsletters.subscriptions import links
 from newsletters.tests.factories import (
     NewsletterIndexPageFactory,
     NewsletterPageFactory,

@@ -7,8 +7,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsletters import links, moderation, sending
 from newsletters.models import Delivery, Send, Subscriber, Subscription
+from newsletters.sending import controls, sends, workers
+from newsletters.sending.delivery import EmailDelivery
+from newsletters.subscriptions import links
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
 
@@ -83,7 +85,7 @@ def test_each_message_carries_its_readers_own_unsubscribe_link_and_one_click_hea
     newsletter, issue, server, run
 ):
     alice, bob = subscribe(newsletter, 2)
-    send, created = run(sending.queue_issue, issue)
+    send, created = run(sends.queue_issue, issue)
     assert created
 
     message = server.message(alice.email)
@@ -105,24 +107,24 @@ def test_each_message_carries_its_readers_own_unsubscribe_link_and_one_click_hea
 
 def test_a_send_is_frozen_and_queued_once(newsletter, issue, server, run):
     subscribe(newsletter, 2)
-    first, created = run(sending.queue_issue, issue)
+    first, created = run(sends.queue_issue, issue)
     issue.subject = "Edited after sending"
     issue.save_revision().publish()
-    again, created_again = run(sending.queue_issue, issue)
+    again, created_again = run(sends.queue_issue, issue)
     assert created and not created_again and again.pk == first.pk
     assert Send.objects.get().subject == "Bitcoin holds its grade"
     assert sum(server.received.values()) == 2
 
-    run(sending.start, first.pk)  # a repeated start task adds nobody
+    run(sends.start, first.pk)  # a repeated start task adds nobody
     assert Delivery.objects.count() == 2 and sum(server.received.values()) == 2
 
 
 def test_one_delivery_per_issue_and_subscriber_is_enforced(newsletter, issue, server, run):
     (reader,) = subscribe(newsletter, 1)
-    send, _ = run(sending.queue_issue, issue)
+    send, _ = run(sends.queue_issue, issue)
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.create(send=send, subscriber=reader)
-    sending.create_deliveries(send)  # ON CONFLICT DO NOTHING
+    sends.create_deliveries(send)  # ON CONFLICT DO NOTHING
     assert Delivery.objects.filter(send=send).count() == 1
 
 
@@ -131,7 +133,7 @@ def test_temporary_failure_is_retried_with_back_off_then_sent(newsletter, issue,
     flaky = readers[1].email
     server.answer_data(flaky, "451 4.3.0 Mailbox busy, try later")
 
-    send, _ = run(sending.queue_issue, issue)
+    send, _ = run(sends.queue_issue, issue)
     send.refresh_from_db()
     delivery = send.deliveries.get(subscriber__email=flaky)
     assert delivery.status == "pending" and delivery.attempts == 1
@@ -141,12 +143,12 @@ def test_temporary_failure_is_retried_with_back_off_then_sent(newsletter, issue,
     assert send.status == Send.Status.SENDING  # not finished while a retry is due
     assert server.received[flaky] == 0
 
-    run(sending.resume_stalled)  # beat: nothing is due yet
+    run(sends.resume_stalled)  # beat: nothing is due yet
     assert server.received[flaky] == 0
 
     a_second_ago = timezone.now() - datetime.timedelta(seconds=1)
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=a_second_ago)
-    run(sending.resume_stalled)
+    run(sends.resume_stalled)
     delivery.refresh_from_db()
     send.refresh_from_db()
     assert delivery.status == "sent" and delivery.attempts == 1
@@ -157,7 +159,7 @@ def test_temporary_failure_is_retried_with_back_off_then_sent(newsletter, issue,
 def test_back_off_doubles_and_gives_up_after_max_attempts(newsletter, issue, server, run):
     (reader,) = subscribe(newsletter, 1)
     server.answer_data(reader.email, *["452 4.2.2 Mailbox full"] * 3)
-    send, _ = run(sending.queue_issue, issue)
+    send, _ = run(sends.queue_issue, issue)
     delivery = Delivery.objects.get()
     delays = []
     for _ in range(2):
@@ -165,7 +167,7 @@ def test_back_off_doubles_and_gives_up_after_max_attempts(newsletter, issue, ser
         assert delivery.status == "pending"
         delays.append(round((delivery.next_attempt_at - timezone.now()).total_seconds() / 60))
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-        run(sending.resume_stalled)
+        run(sends.resume_stalled)
     delivery.refresh_from_db()
     send.refresh_from_db()
     assert delays == [1, 2]
@@ -178,7 +180,7 @@ def test_permanent_failures_are_recorded_and_the_others_still_sent(newsletter, i
     readers = subscribe(newsletter, 4)
     server.refuse_recipient(readers[0].email, "550 5.1.1 No such mailbox")
     server.answer_data(readers[2].email, "554 5.7.1 Message rejected as spam")
-    send, _ = run(sending.queue_issue, issue)
+    send, _ = run(sends.queue_issue, issue)
     send.refresh_from_db()
     failed = send.deliveries.filter(status="failed").select_related("subscriber")
     failed = {delivery.subscriber.email: delivery for delivery in failed}
@@ -194,7 +196,7 @@ def test_a_dropped_connection_is_retried_over_a_new_one(newsletter, issue, serve
     settings.NEWSLETTERS_RETRY_SECONDS = 0
     readers = subscribe(newsletter, 3)
     server.answer_data(readers[0].email, "421 4.3.2 Shutting down")
-    run(sending.queue_issue, issue)
+    run(sends.queue_issue, issue)
     assert server.received == {r.email: 1 for r in readers}
     attempts = dict(Delivery.objects.values_list("subscriber__email", "attempts"))
     # The two after the drop went out at the first try, over a new connection.
@@ -206,7 +208,7 @@ def test_no_server_means_every_delivery_waits_for_a_retry(newsletter, issue, set
     settings.NEWSLETTERS_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # discard port: nothing listens
     subscribe(newsletter, 3)
-    run(sending.queue_issue, issue)
+    run(sends.queue_issue, issue)
     assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 1)}
     assert "connection failed" in Delivery.objects.first().error
 
@@ -214,14 +216,14 @@ def test_no_server_means_every_delivery_waits_for_a_retry(newsletter, issue, set
 def test_bounced_or_unsubscribed_after_the_start_are_not_mailed(newsletter, issue, server, settings, run):
     settings.NEWSLETTERS_WORKERS = 0  # create the deliveries; no worker yet
     alice, bob, carol = subscribe(newsletter, 3)
-    send, _ = run(sending.queue_issue, issue)
+    send, _ = run(sends.queue_issue, issue)
     assert send.deliveries.count() == 3 and server.received == {}
 
     bob.set_status(Subscriber.Status.BOUNCED, "mailbox gone")
     bob.save()
     Subscription.objects.filter(subscriber=carol).delete()
     settings.NEWSLETTERS_WORKERS = 2
-    run(sending.fan_out, send.pk)
+    run(sends.fan_out, send.pk)
 
     assert server.received == {alice.email: 1}
     assert statuses(send) == {alice.email: "sent", bob.email: "suppressed", carol.email: "suppressed"}
@@ -231,17 +233,17 @@ def test_bounced_or_unsubscribed_after_the_start_are_not_mailed(newsletter, issu
 def test_a_sent_delivery_is_never_claimed_or_sent_again(newsletter, issue, server, settings, run):
     settings.NEWSLETTERS_WORKERS = 0
     alice, bob = subscribe(newsletter, 2)
-    send, _ = run(sending.queue_issue, issue)
+    send, _ = run(sends.queue_issue, issue)
     long_ago = timezone.now() - datetime.timedelta(hours=1)
     # A worker marked alice sent; a dead worker's expired claim on bob is still there.
     send.deliveries.filter(subscriber=alice).update(status="sent", sent_at=long_ago, claimed_until=None)
     send.deliveries.filter(subscriber=bob).update(status="claimed", claimed_until=long_ago)
-    lease, batch = sending.claim_batch(send.pk, issue.get_parent().pk, 10)
+    lease, batch = workers.claim_batch(send.pk, issue.get_parent().pk, 10)
     assert [r.email for r in batch] == [bob.email]
-    sending.release(batch, lease)
+    workers.release(batch, lease)
 
     settings.NEWSLETTERS_WORKERS = 1
-    run(sending.resume_stalled)
+    run(sends.resume_stalled)
     assert server.received == {bob.email: 1}
     assert send.deliveries.get(subscriber=alice).sent_at == long_ago
 
@@ -249,49 +251,38 @@ def test_a_sent_delivery_is_never_claimed_or_sent_again(newsletter, issue, serve
 def test_resume_stalled_leaves_sends_with_a_live_worker_alone(newsletter, issue, server, settings, run):
     settings.NEWSLETTERS_WORKERS = 0
     subscribe(newsletter, 2)
-    send, _ = run(sending.queue_issue, issue)
-    lease, batch = sending.claim_batch(send.pk, issue.get_parent().pk, 1)  # a live worker's claim
+    send, _ = run(sends.queue_issue, issue)
+    lease, batch = workers.claim_batch(send.pk, issue.get_parent().pk, 1)  # a live worker's claim
     settings.NEWSLETTERS_WORKERS = 1
-    run(sending.resume_stalled)
+    run(sends.resume_stalled)
     assert server.received == {}
     a_second_ago = timezone.now() - datetime.timedelta(seconds=1)
     Delivery.objects.filter(status="claimed").update(claimed_until=a_second_ago)
-    run(sending.resume_stalled)  # the worker died: its claim ran out
+    run(sends.resume_stalled)  # the worker died: its claim ran out
     assert sum(server.received.values()) == 2
     send.refresh_from_db()
     assert send.status == Send.Status.FINISHED
 
 
-class PausingDelivery:
-    """Wraps the real back end; a moderator acts on the send after `after` messages."""
-
-    def __init__(self, inner, after, action):
-        self.inner, self.after, self.action, self.sent = inner, after, action, 0
-
-    def open(self):
-        self.inner.open()
-
-    def close(self):
-        self.inner.close()
-
-    def send(self, message):
-        self.inner.send(message)
-        self.sent += 1
-        if self.sent == self.after:
-            self.action(Send.objects.get())
-
-
 @pytest.fixture
 def moderated_worker(monkeypatch, settings):
-    """Workers check the send's status before every message; returns a runner taking an action."""
-    from newsletters import delivery
-
-    monkeypatch.setattr(sending, "STATUS_CHECK_SECONDS", 0)
+    """Workers check the send's status before every message; returns a runner taking an action
+    that a moderator takes after the worker's `after`th message."""
+    monkeypatch.setattr(workers, "STATUS_CHECK_SECONDS", 0)
     settings.NEWSLETTERS_WORKERS = 0
 
     def run_worker(send, after, action):
-        backend = PausingDelivery(delivery.get_backend(), after, action)
-        sending.run_worker(send.pk, backend=backend)
+        class PausingDelivery(EmailDelivery):
+            sent = 0
+
+            def send(self, message):
+                super().send(message)
+                PausingDelivery.sent += 1
+                if PausingDelivery.sent == after:
+                    action(Send.objects.get())
+
+        monkeypatch.setattr(workers, "EmailDelivery", PausingDelivery)
+        workers.run_worker(send.pk)
 
     return run_worker
 
@@ -301,18 +292,18 @@ def test_pause_stops_workers_and_resume_finishes_the_send(
 ):
     settings.NEWSLETTERS_BATCH_SIZE = 10
     readers = subscribe(newsletter, 8)
-    send, _ = run(sending.queue_issue, issue)
-    moderated_worker(send, 3, moderation.pause)
+    send, _ = run(sends.queue_issue, issue)
+    moderated_worker(send, 3, controls.pause)
 
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
     assert sum(server.received.values()) == 3
     assert sorted(statuses(send).values()).count("pending") == 5  # handed back, not left claimed
-    run(sending.resume_stalled)  # the beat leaves a paused send alone
+    run(sends.resume_stalled)  # the beat leaves a paused send alone
     assert sum(server.received.values()) == 3
 
     settings.NEWSLETTERS_WORKERS = 2
-    run(moderation.resume, send)
+    run(controls.resume, send)
     send.refresh_from_db()
     assert send.status == Send.Status.FINISHED
     assert server.received == {r.email: 1 for r in readers}
@@ -323,22 +314,22 @@ def test_cancel_stops_workers_and_cancels_what_is_unsent(
 ):
     settings.NEWSLETTERS_BATCH_SIZE = 10
     subscribe(newsletter, 8)
-    send, _ = run(sending.queue_issue, issue)
-    moderated_worker(send, 2, moderation.cancel)
+    send, _ = run(sends.queue_issue, issue)
+    moderated_worker(send, 2, controls.cancel)
     send.refresh_from_db()
     assert send.status == Send.Status.CANCELLED and send.finished_at is not None
     assert sorted(statuses(send).values()) == ["cancelled"] * 6 + ["sent"] * 2
     assert sum(server.received.values()) == 2
 
-    with pytest.raises(moderation.NotAllowed, match="This send is cancelled; it cannot be resumed."):
-        moderation.resume(send)
-    with pytest.raises(moderation.NotAllowed, match="cannot be paused"):
-        moderation.pause(send)
+    with pytest.raises(controls.NotAllowed, match="This send is cancelled; it cannot be resumed."):
+        controls.resume(send)
+    with pytest.raises(controls.NotAllowed, match="cannot be paused"):
+        controls.pause(send)
 
 
 def test_a_batch_whose_lease_is_used_up_hands_the_rest_back(newsletter, issue, server, run, monkeypatch):
-    monkeypatch.setattr(sending, "LEASE_USE", 0)  # every batch is "out of time" after one message
+    monkeypatch.setattr(workers, "LEASE_USE", 0)  # every batch is "out of time" after one message
     readers = subscribe(newsletter, 5)
-    run(sending.queue_issue, issue)
+    run(sends.queue_issue, issue)
     assert server.received == {r.email: 1 for r in readers}
     assert server.connections_used == 5

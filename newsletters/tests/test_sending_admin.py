@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from newsletters import sending
 from newsletters.models import Delivery, Send, Subscriber
+from newsletters.sending import sends
 from newsletters.tests.sending_setup import make_issue, make_newsletter, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def running_send(newsletter, settings, django_capture_on_commit_callbacks):
     settings.NEWSLETTERS_WORKERS = 0
     subscribe(newsletter, 6)
     with django_capture_on_commit_callbacks(execute=True):
-        send, _ = sending.queue_issue(make_issue(newsletter, subject="Solana's grade jumps"))
+        send, _ = sends.queue_issue(make_issue(newsletter, subject="Solana's grade jumps"))
     deliveries = list(send.deliveries.order_by("pk"))
     now = timezone.now()
     Delivery.objects.filter(pk__in=[d.pk for d in deliveries[:3]]).update(status="sent", sent_at=now)

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from blog.tests import test_browser as blog_browser
-from newsletters import sending
 from newsletters.models import Delivery, Send
+from newsletters.sending import sends
 from newsletters.tests.sending_setup import make_issue, make_newsletter, subscribe
 
 pytestmark = [
@@ -28,7 +28,7 @@ def test_progress_moves_without_a_reload_and_the_moderator_pauses(page, live_ser
     settings.NEWSLETTERS_WORKERS = 0  # deliveries are created; the test plays the workers
     newsletter = make_newsletter(home)
     subscribe(newsletter, 6)
-    send, _ = sending.queue_issue(make_issue(newsletter, subject="Grades at dawn"))
+    send, _ = sends.queue_issue(make_issue(newsletter, subject="Grades at dawn"))
     assert Send.objects.get().status == "sending"
     blog_browser.make_user("mod", "Moderators")
     blog_browser.log_in(page, live_server, "mod")

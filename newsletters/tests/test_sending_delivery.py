@@ -1,4 +1,4 @@
-"""Delivery back ends: the precomposed SMTP message is the message Django would compose, and
+"""Delivery: the precomposed SMTP message is the message Django would compose, and
 an ESP's answers (through anymail's Postmark back end and a fake Postmark API) are sorted
 into retries and permanent failures."""
 
@@ -13,10 +13,11 @@ from bs4 import BeautifulSoup
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from newsletters import links, sending
-from newsletters.delivery import DjangoEmailDelivery, Message, PrecomposedEmail
+from newsletters.issues.rendering import personalise
 from newsletters.models import Delivery
-from newsletters.rendering import personalise
+from newsletters.sending import sends
+from newsletters.sending.delivery import EmailDelivery, Message, PermanentFailure, TemporaryFailure
+from newsletters.subscriptions import links
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
 
@@ -49,13 +50,20 @@ def parsed(wire):
     return message_from_bytes(wire, policy=policy.default)
 
 
-def test_precomposed_message_is_the_message_django_composes(settings):
+@pytest.fixture
+def smtp_delivery(settings):
+    """An EmailDelivery over Django's SMTP back end (it composes without connecting)."""
+    settings.NEWSLETTERS_EMAIL_BACKEND = SMTP
     settings.DEFAULT_FROM_EMAIL = "Token Research <research@example.com>"
-    delivery = DjangoEmailDelivery(SMTP)
+    return EmailDelivery()
+
+
+def test_precomposed_message_is_the_message_django_composes(smtp_delivery):
+    delivery = smtp_delivery
     message = newsletter_message()
-    email = delivery.email_message(message)
-    assert isinstance(email, PrecomposedEmail)
-    ours, django = parsed(email.message().as_bytes()), parsed(django_composed(message))
+    wire = delivery.precomposed(message)
+    assert wire is not None and delivery.wire(message) is not None
+    ours, django = parsed(wire), parsed(django_composed(message))
 
     per_message = {"Date", "Message-ID", "Content-Type"}  # the multipart boundary is random too
     names = [name for name in ours if name not in per_message]
@@ -69,12 +77,11 @@ def test_precomposed_message_is_the_message_django_composes(settings):
         ours_part, django_part = ours.get_body((subtype,)), django.get_body((subtype,))
         assert ours_part.get_content() == django_part.get_content()
         assert ours_part["Content-Transfer-Encoding"] == django_part["Content-Transfer-Encoding"] == "8bit"
-    wire = email.message().as_bytes()
     assert b"\r\n" in wire and b"\n" not in wire.replace(b"\r\n", b"")  # CRLF line ends only
 
-    second = delivery.email_message(newsletter_message(to="bob@example.com"))
-    assert parsed(second.message().as_bytes())["To"] == "bob@example.com"
-    assert parsed(second.message().as_bytes())["Message-ID"] != ours["Message-ID"]
+    second = parsed(delivery.wire(newsletter_message(to="bob@example.com")))
+    assert second["To"] == "bob@example.com"
+    assert second["Message-ID"] != ours["Message-ID"]
 
 
 @pytest.mark.parametrize(
@@ -85,17 +92,72 @@ def test_precomposed_message_is_the_message_django_composes(settings):
         {"headers": {"List-Unsubscribe": "<https://example.com/ü/>"}},
     ],
 )
-def test_what_does_not_fit_the_skeleton_is_composed_by_django(changes):
+def test_what_does_not_fit_the_skeleton_is_composed_by_django(smtp_delivery, changes):
     message = newsletter_message(**changes)
-    email = DjangoEmailDelivery(SMTP).email_message(message)
-    assert not isinstance(email, PrecomposedEmail)
-    assert parsed(email.message().as_bytes()).get_body(("html",)).get_content() == message.html
+    assert smtp_delivery.precomposed(message) is None
+    html = parsed(smtp_delivery.wire(message)).get_body(("html",)).get_content()
+    assert html.replace("\r\n", "\n") == message.html
 
 
-def test_header_injection_is_not_precomposed():
+def test_header_injection_is_not_precomposed(smtp_delivery):
     sneaky = "<https://example.com/>\r\nBcc: someone@evil.example"
     message = newsletter_message(headers={"List-Unsubscribe": sneaky})
-    assert DjangoEmailDelivery(SMTP).precomposed(message) is None
+    assert smtp_delivery.precomposed(message) is None
+
+
+def test_over_smtp_one_session_of_our_own_carries_the_precomposed_messages(settings):
+    """Precomposed messages go out on the SMTP session smtp_session() opens from the EMAIL_*
+    settings; one that does not fit the skeleton goes through Django's SMTP back end."""
+    settings.DEFAULT_FROM_EMAIL = "Token Research <research@example.com>"
+    long_line = "word " * 300  # longer than SMTP allows: Django encodes it
+    with MailServer() as server:
+        smtp_settings(settings, server)
+        delivery = EmailDelivery()
+        delivery.open()
+        for to in ("ada@example.com", "bob@example.com"):
+            delivery.send(newsletter_message(to=to))
+        delivery.send(newsletter_message(to="cy@example.com", text=long_line))
+        delivery.close()
+        assert delivery.smtp is None
+        received = {to: server.message(to) for to in ("ada@example.com", "bob@example.com", "cy@example.com")}
+        assert server.received == dict.fromkeys(received, 1)
+        assert server.connections_used == 2  # ours for ada and bob, Django's for cy
+    for to, email in received.items():
+        assert email["To"] == to and email["Subject"] == "Bitcoin’s grade — up 5 points"
+        assert email.get_body(("html",)).get_content().replace("\r\n", "\n") == newsletter_message().html
+    assert received["ada@example.com"].get_body(("plain",))["Content-Transfer-Encoding"] == "8bit"
+    cy_text = received["cy@example.com"].get_body(("plain",))
+    assert cy_text["Content-Transfer-Encoding"] == "quoted-printable"
+    assert cy_text.get_content().rstrip() == long_line.rstrip()
+
+
+def test_smtp_failures_on_our_session_are_sorted_and_the_session_reopens(settings):
+    settings.DEFAULT_FROM_EMAIL = "research@example.com"
+    with MailServer() as server:
+        smtp_settings(settings, server)
+        server.refuse_recipient("gone@example.com")
+        server.answer_data("busy@example.com", "421 4.3.2 Closing, try later")
+        delivery = EmailDelivery()
+        delivery.open()
+        with pytest.raises(PermanentFailure, match="recipient refused: 550"):
+            delivery.send(newsletter_message(to="gone@example.com"))
+        with pytest.raises(TemporaryFailure, match="server deferred: 421"):
+            delivery.send(newsletter_message(to="busy@example.com"))
+        assert delivery.smtp is None  # a 421 closes the session; the next message opens one
+        delivery.send(newsletter_message(to="ada@example.com"))
+        delivery.close()
+        assert server.received == {"ada@example.com": 1}
+
+
+def test_a_server_that_cannot_be_reached_is_a_temporary_failure(settings):
+    with MailServer() as server:
+        port = server.port
+    settings.NEWSLETTERS_EMAIL_BACKEND = SMTP
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    delivery = EmailDelivery()
+    with pytest.raises(TemporaryFailure, match="connection failed"):
+        delivery.open()
+    assert delivery.smtp is None and delivery.needs_open
 
 
 @pytest.mark.django_db
@@ -111,7 +173,7 @@ def test_a_send_over_smtp_arrives_as_composed(home, settings, django_capture_on_
     with MailServer() as server:
         smtp_settings(settings, server)
         with django_capture_on_commit_callbacks(execute=True):
-            send, _ = sending.queue_issue(issue)
+            send, _ = sends.queue_issue(issue)
         received = server.message(reader.email)
     send.refresh_from_db()
     assert received["Subject"] == "Ether’s grade slips"
@@ -188,7 +250,7 @@ def test_esp_outage_is_retried_and_refusals_are_recorded(home, postmark, django_
         (422, {"ErrorCode": 300, "Message": f"Invalid 'To' address: '{invalid.email}'."}),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        send, _ = sending.queue_issue(make_issue(newsletter))
+        send, _ = sends.queue_issue(make_issue(newsletter))
 
     outcome = {d.subscriber_id: d for d in Delivery.objects.all()}
     assert (outcome[busy.pk].status, outcome[busy.pk].attempts) == ("pending", 1)

@@ -21,8 +21,8 @@ from django.db.models import Count
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from newsletters import sending
 from newsletters.models import Delivery, Send
+from newsletters.sending import sends, workers
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
 
@@ -45,8 +45,8 @@ def page_tree():
 
 def queued_send(newsletter):
     """A send with its deliveries created and no worker started."""
-    send = Send.objects.create(issue=(issue := make_issue(newsletter)), **sending.frozen_content(issue))
-    sending.create_deliveries(send)
+    send = sends.freeze(make_issue(newsletter))
+    sends.create_deliveries(send)
     send.recipients = send.deliveries.count()
     send.status = Send.Status.SENDING
     send.save()
@@ -86,7 +86,7 @@ def test_a_claim_skips_rows_another_worker_has_locked(home):
 
     def hold_a_claim_open():
         with transaction.atomic():
-            _, batch = sending.claim_batch(send.pk, newsletter.pk, 4)
+            _, batch = workers.claim_batch(send.pk, newsletter.pk, 4)
             first_claimed.set()
             release_lock.wait(10)
         return [recipient.delivery_id for recipient in batch]
@@ -94,7 +94,7 @@ def test_a_claim_skips_rows_another_worker_has_locked(home):
     holder = in_thread(hold_a_claim_open)
     assert first_claimed.wait(10)
     started = time.monotonic()
-    _, batch = result_of(*in_thread(sending.claim_batch, send.pk, newsletter.pk, 4))
+    _, batch = result_of(*in_thread(workers.claim_batch, send.pk, newsletter.pk, 4))
     second = [recipient.delivery_id for recipient in batch]
     waited = time.monotonic() - started
     release_lock.set()
@@ -111,8 +111,8 @@ def test_concurrent_workers_send_every_delivery_exactly_once(home, settings):
     send = queued_send(newsletter)
     with MailServer(delay=0.001) as server:
         smtp_settings(settings, server, BATCH_SIZE=10)
-        workers = [in_thread(sending.run_worker, send.pk) for _ in range(4)]
-        for worker in workers:
+        threads = [in_thread(workers.run_worker, send.pk) for _ in range(4)]
+        for worker in threads:
             result_of(*worker)
         received = server.received
 
@@ -212,7 +212,7 @@ def test_a_send_finishes_after_a_worker_is_killed_mid_send(home, broker, tmp_pat
     newsletter = make_newsletter(home)
     readers = subscribe(newsletter, RECIPIENTS)
     issue = make_issue(newsletter)
-    send = Send.objects.create(issue=issue, **sending.frozen_content(issue))
+    send = sends.freeze(issue)
 
     # Each reply waits a little after the message is counted, so the kill can land
     # between "the server has it" and "the worker marked it".

@@ -11,14 +11,14 @@ from django.test import Client
 from django.utils.html import escape
 
 from blog.tests.factories import ArticlePageFactory, body
-from newsletters import links
 from newsletters.models import Subscriber, Subscription
+from newsletters.subscriptions import links
+from newsletters.subscriptions.views import CHECK_YOUR_INBOX
 from newsletters.tests.factories import (
     NewsletterPageFactory,
     SubscriberFactory,
     SubscriptionFactory,
 )
-from newsletters.views import CHECK_YOUR_INBOX
 
 pytestmark = pytest.mark.django_db
 Status = Subscriber.Status

@@ -6,8 +6,8 @@ from django.core import mail
 from django.db import connection  # noqa: F401 - read by skipif
 
 from core.tests.concurrency import all_at_once
-from newsletters import subscribing
 from newsletters.models import Subscriber, Subscription
+from newsletters.subscriptions import subscribing
 from newsletters.tests.factories import NewsletterPageFactory, SubscriberFactory
 
 pytestmark = [

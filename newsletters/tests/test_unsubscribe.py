@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from newsletters import links
 from newsletters.models import Subscriber
+from newsletters.subscriptions import links
 from newsletters.tests.factories import (
     NewsletterIndexPageFactory,
     NewsletterPageFactory,

@@ -8,8 +8,8 @@ import pytest
 from anymail.exceptions import AnymailInsecureWebhookWarning
 from django.core import mail
 
-from newsletters import sending
 from newsletters.models import Delivery, Send, Subscriber
+from newsletters.sending import sends
 from newsletters.tests.sending_setup import make_issue, make_newsletter, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def pending_send(home, settings, django_capture_on_commit_callbacks):
     readers = subscribe(newsletter, 3)
     settings.NEWSLETTERS_WORKERS = 0
     with django_capture_on_commit_callbacks(execute=True):
-        send, _ = sending.queue_issue(make_issue(newsletter))
+        send, _ = sends.queue_issue(make_issue(newsletter))
     settings.NEWSLETTERS_WORKERS = 1
     return send, readers
 
@@ -77,7 +77,7 @@ def test_hard_bounce_suppresses_the_address_and_its_unsent_deliveries(
     assert Delivery.objects.get(subscriber=bob).status == "suppressed"
 
     with django_capture_on_commit_callbacks(execute=True):
-        sending.fan_out(send.pk)
+        sends.fan_out(send.pk)
     assert sorted(message.to[0] for message in mail.outbox) == [alice.email, carol.email]
     send.refresh_from_db()
     assert send.status == Send.Status.FINISHED
@@ -97,7 +97,7 @@ def test_a_suppressed_address_is_left_out_of_the_next_issue(client, home, django
     alice, bob = subscribe(newsletter, 2)
     post_event(client, bounce(bob.email))
     with django_capture_on_commit_callbacks(execute=True):
-        send, _ = sending.queue_issue(make_issue(newsletter))
+        send, _ = sends.queue_issue(make_issue(newsletter))
     send.refresh_from_db()
     assert send.recipients == 1 and [message.to for message in mail.outbox] == [[alice.email]]
 

@@ -345,11 +345,9 @@ NEWSLETTERS_BRIEFING_HOUR, NEWSLETTERS_BRIEFING_MINUTE = env(
 NEWSLETTERS_BRIEFING_AUTOPUBLISH = env.bool("NEWSLETTERS_BRIEFING_AUTOPUBLISH", default=False)
 NEWSLETTERS_BRIEFING_MIN_VOLUME = 1_000_000  # USD a day: a "liquid" token for top picks
 NEWSLETTERS_ISSUES_PER_PAGE = 20  # issues per page of a newsletter's web archive
-# Sending: who delivers (a newsletters.delivery back end over Django's email back ends; SMTP
-# by default, or an anymail back end for an ESP), how workers share the work, and retries.
-NEWSLETTERS_DELIVERY_BACKEND = "newsletters.delivery.DjangoEmailDelivery"
-# Django email back end for newsletters, e.g. anymail.backends.postmark.EmailBackend
-# (default "": EMAIL_BACKEND).
+# Sending: which Django email back end delivers (SMTP by default, or an anymail back end for
+# an ESP, e.g. anymail.backends.postmark.EmailBackend; default "": EMAIL_BACKEND), how
+# workers share the work, and retries.
 NEWSLETTERS_EMAIL_BACKEND = env.str("NEWSLETTERS_EMAIL_BACKEND", default="")
 NEWSLETTERS_BATCH_SIZE = env.int("NEWSLETTERS_BATCH_SIZE", default=100)  # messages per claim
 # A claimed batch still unmarked after CLAIM_SECONDS (default 300) belonged to a worker

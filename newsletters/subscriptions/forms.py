@@ -1,7 +1,7 @@
 from django import forms
 
-from newsletters import subscribing
 from newsletters.models import TokenFollow
+from newsletters.subscriptions import subscribing
 from ratings.models import Token
 
 HONEYPOT = "homepage"

@@ -1,56 +1,11 @@
-"""Moderators and sends: pause, resume and cancel a send; its progress for the admin."""
+"""A send's progress for the admin: counts, rate and how much is done."""
 
 import datetime
 
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from newsletters.models import Delivery, Send
-from newsletters.sending import UNFINISHED, fan_out
-
-
-class NotAllowed(Exception):
-    """A pause, resume or cancel the send's current status does not allow."""
-
-
-def change_status(send, allowed_from, to, **fields):
-    changed = Send.objects.filter(pk=send.pk, status__in=allowed_from).update(status=to, **fields)
-    if not changed:
-        send.refresh_from_db(fields=["status"])
-        raise NotAllowed(f"This send is {send.get_status_display().lower()}; it cannot be {VERBS[to]}.")
-    send.status = to
-
-
-VERBS = {Send.Status.PAUSED: "paused", Send.Status.SENDING: "resumed", Send.Status.CANCELLED: "cancelled"}
-
-
-def pause(send):
-    """Workers stop within a second, handing back what they had not sent."""
-    change_status(send, [Send.Status.SENDING], Send.Status.PAUSED)
-
-
-def resume(send):
-    with transaction.atomic():
-        change_status(send, [Send.Status.PAUSED], Send.Status.SENDING)
-        fan_out(send.pk)
-
-
-def cancel(send):
-    """Nothing more goes out: unsent deliveries are cancelled."""
-    with transaction.atomic():
-        change_status(
-            send,
-            [Send.Status.QUEUED, Send.Status.SENDING, Send.Status.PAUSED],
-            Send.Status.CANCELLED,
-            finished_at=timezone.now(),
-        )
-        send.deliveries.filter(status__in=UNFINISHED).update(
-            status=Delivery.Status.CANCELLED, claimed_until=None
-        )
-
-
-# --- Progress ---
 
 COUNTED = ("sent", "failed", "suppressed", "cancelled", "left", "retrying")
 
@@ -68,7 +23,7 @@ def progress(sends):
             failed=Count("pk", filter=Q(status=Status.FAILED)),
             suppressed=Count("pk", filter=Q(status=Status.SUPPRESSED)),
             cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
-            left=Count("pk", filter=Q(status__in=UNFINISHED)),
+            left=Count("pk", filter=Q(status__in=Delivery.UNFINISHED)),
             retrying=Count("pk", filter=Q(status=Status.PENDING, attempts__gt=0)),
             last_minute=Count("pk", filter=Q(status=Status.SENT, sent_at__gte=minute_ago)),
         )

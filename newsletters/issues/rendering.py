@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
-from newsletters import links
+from newsletters.subscriptions import links
 
 UNSUBSCRIBE_MARKER = "%%unsubscribe_url%%"
 PREFERENCES_MARKER = "%%preferences_url%%"

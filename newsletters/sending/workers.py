@@ -1,17 +1,14 @@
-"""Sending an issue to its newsletter's confirmed subscribers, each exactly once.
+"""A sending worker: claim a batch, send it over one connection, mark each message sent.
 
-queue_issue freezes the rendered issue in a Send. start creates one Delivery row per
-recipient in one statement and fans out worker tasks. Each worker loops: claim a batch
-(rows nobody holds, or whose holder's lease has run out), send its messages one at a time
-over one connection, and mark each delivery sent as soon as the server has accepted it.
-A worker killed mid-batch therefore leaves at most the message it had on the wire
-unmarked; its other claims expire and another worker sends them. A delivery marked sent
-is never claimed or sent again.
+Each worker loops: claim a batch (rows nobody holds, or whose holder's lease has run out),
+send its messages one at a time over one connection, and mark each delivery sent as soon
+as the server has accepted it. A worker killed mid-batch therefore leaves at most the
+message it had on the wire unmarked; its other claims expire and another worker sends
+them. A delivery marked sent is never claimed or sent again.
 
 Temporary failures go back to pending with an exponential back-off; permanent ones, and
 temporary ones after NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Workers see a
-pause or cancel (newsletters.moderation) within a second; resume_stalled (Celery beat,
-every minute) restarts workers for sends whose work is waiting with nobody on it.
+pause or cancel (newsletters.sending.controls) within a second.
 """
 
 import contextlib
@@ -21,34 +18,41 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import DatabaseError, connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from newsletters.delivery import (
+from newsletters.issues.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise
+from newsletters.models import Delivery, Send, Subscriber, Subscription
+from newsletters.sending.delivery import (
     DeliveryFailure,
+    EmailDelivery,
     Message,
     PermanentFailure,
     TemporaryFailure,
-    fold_long_lines,
-    get_backend,
 )
-from newsletters.models import Delivery, Send, Subscriber, Subscription
-from newsletters.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise, render_issue
+from newsletters.sending.sends import finish_if_done, newsletter_id
 
 logger = logging.getLogger(__name__)
 
-UNFINISHED = (Delivery.Status.PENDING, Delivery.Status.CLAIMED)
 STATUS_CHECK_SECONDS = 1.0  # how soon a worker notices a pause or a cancel
+
+
 LEASE_USE = 0.8  # stop sending from a batch after this share of its lease: the rest goes back
 
 
 @dataclass(frozen=True)
 class Content:
+    """What a send's messages share: its frozen subject and bodies, and its newsletter."""
+
     subject: str
     html: str
     text: str
     newsletter_id: int
+
+    @classmethod
+    def of(cls, send):
+        return cls(send.subject, send.html, send.text, newsletter_id(send))
 
 
 @dataclass(frozen=True)
@@ -61,97 +65,18 @@ class Recipient:
     status: str
 
 
-# --- Starting ---
-
-
-def queue_issue(issue, requested_by=None):
-    """(send, created): the issue's Send, frozen from its current content; started on commit."""
-    existing = Send.objects.filter(issue=issue).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            send = Send.objects.create(issue=issue, requested_by=requested_by, **frozen_content(issue))
-    except IntegrityError:  # queued at the same moment by someone else
-        return Send.objects.get(issue=issue), False
-    transaction.on_commit(lambda: start_task().delay(send.pk))
-    return send, True
-
-
-def frozen_content(issue):
-    """The Send fields that freeze what every recipient gets: subject and both bodies."""
-    rendered = render_issue(issue)
-    return {"subject": rendered.subject, "html": fold_long_lines(rendered.html), "text": rendered.text}
-
-
-def start(send_id):
-    """Create the deliveries of a queued send, then set workers on it. Safe to call twice."""
-    with transaction.atomic():
-        send = Send.objects.select_for_update().get(pk=send_id)
-        if send.status != Send.Status.QUEUED:
-            return
-        create_deliveries(send)
-        send.recipients = send.deliveries.count()
-        send.status = Send.Status.SENDING
-        send.started_at = timezone.now()
-        send.save(update_fields=["recipients", "status", "started_at"])
-    if send.recipients:
-        fan_out(send.pk)
-    else:
-        finish_if_done(send.pk)
-
-
-def create_deliveries(send):
-    """One pending delivery per confirmed subscriber of the issue's newsletter, in one statement."""
-    delivery, subscriber, subscription = (
-        model._meta.db_table for model in (Delivery, Subscriber, Subscription)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {delivery} (send_id, subscriber_id, status, attempts, error)
-            SELECT %s, s.id, 'pending', 0, ''
-            FROM {subscriber} s JOIN {subscription} sub ON sub.subscriber_id = s.id
-            WHERE sub.newsletter_id = %s AND s.status = 'confirmed'
-            ON CONFLICT (send_id, subscriber_id) DO NOTHING
-            """,  # noqa: S608 - table names from the models, values as parameters
-            [send.pk, newsletter_id(send)],
-        )
-
-
-def newsletter_id(send):
-    return send.issue.get_parent().pk
-
-
-def fan_out(send_id):
-    """One worker task per worker slot; extra tasks find nothing to claim and stop."""
-    from newsletters.tasks import send_batches
-
-    for _ in range(settings.NEWSLETTERS_WORKERS):
-        transaction.on_commit(lambda: send_batches.delay(send_id))
-
-
-def start_task():
-    from newsletters.tasks import start_send
-
-    return start_send
-
-
-# --- A worker ---
-
-
-def run_worker(send_id, backend=None):
+def run_worker(send_id):
     """Claim and deliver batches until the send is done, paused or cancelled."""
-    backend = backend or get_backend()
+    delivery = EmailDelivery()
     send = Send.objects.select_related("issue").get(pk=send_id)
-    content = Content(send.subject, send.html, send.text, newsletter_id(send))
+    content = Content.of(send)
     with commits_without_waiting_for_disk():
         while current_status(send_id) == Send.Status.SENDING:
             lease, batch = claim_batch(send_id, content.newsletter_id, settings.NEWSLETTERS_BATCH_SIZE)
             if not batch:
                 finish_if_done(send_id)
                 return
-            if not deliver_batch(send_id, content, lease, batch, backend):
+            if not deliver_batch(send_id, content, lease, batch, delivery):
                 return
 
 
@@ -179,12 +104,6 @@ def commits_without_waiting_for_disk():
 
 def current_status(send_id):
     return Send.objects.filter(pk=send_id).values_list("status", flat=True).get()
-
-
-def claimable(now):
-    """Pending rows due now, and claimed rows whose worker has let its lease run out."""
-    due = Q(status=Delivery.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    return due | Q(status=Delivery.Status.CLAIMED, claimed_until__lt=now)
 
 
 def claim_batch(send_id, newsletter_id, size):
@@ -241,7 +160,7 @@ def recipients_for(claimed, newsletter_id):
     return recipients
 
 
-def deliver_batch(send_id, content, lease, batch, backend):
+def deliver_batch(send_id, content, lease, batch, delivery):
     """Send a claimed batch over one connection; False when the send was paused or cancelled."""
     for recipient in batch:
         if not recipient.sendable:
@@ -253,7 +172,7 @@ def deliver_batch(send_id, content, lease, batch, backend):
     give_back_at = started + LEASE_USE * settings.NEWSLETTERS_CLAIM_SECONDS
     check_at = started + STATUS_CHECK_SECONDS
     try:
-        backend.open()
+        delivery.open()
     except DeliveryFailure as failure:  # no server, or a wrong setting someone can fix: later
         for recipient in batch:
             retry_later(recipient, lease, failure)
@@ -271,7 +190,7 @@ def deliver_batch(send_id, content, lease, batch, backend):
                         release(batch[position:], lease)
                         return False
                 try:
-                    backend.send(build_message(content, recipient))
+                    delivery.send(build_message(content, recipient.subscriber_id, recipient.email))
                 except TemporaryFailure as failure:
                     retry_later(recipient, lease, failure)
                 except PermanentFailure as failure:
@@ -279,17 +198,18 @@ def deliver_batch(send_id, content, lease, batch, backend):
                 else:
                     mark_sent(cursor, recipient.delivery_id)
     finally:
-        backend.close()
+        delivery.close()
     return True
 
 
-def build_message(content, recipient):
-    urls = personal_links(recipient.subscriber_id, content.newsletter_id)
+def build_message(content, subscriber_id, email):
+    """The send's message to one subscriber, with their own links."""
+    urls = personal_links(subscriber_id, content.newsletter_id)
     return Message(
-        to=recipient.email,
+        to=email,
         subject=content.subject,
-        text=personalise(content.text, recipient.subscriber_id, content.newsletter_id, urls),
-        html=personalise(content.html, recipient.subscriber_id, content.newsletter_id, urls),
+        text=personalise(content.text, subscriber_id, content.newsletter_id, urls),
+        html=personalise(content.html, subscriber_id, content.newsletter_id, urls),
         headers={
             # RFC 8058 one-click unsubscribe: mail clients POST to the link.
             "List-Unsubscribe": f"<{urls[UNSUBSCRIBE_MARKER]}>",
@@ -357,31 +277,3 @@ def release(recipients, lease):
         status=Delivery.Status.CLAIMED,
         claimed_until=lease,
     ).update(status=Delivery.Status.PENDING, claimed_until=None)
-
-
-def finish_if_done(send_id):
-    if not Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED).exists():
-        Send.objects.filter(pk=send_id, status=Send.Status.SENDING).update(
-            status=Send.Status.FINISHED, finished_at=timezone.now()
-        )
-
-
-# --- Beat: sends nobody is working on ---
-
-
-def resume_stalled():
-    """Restart work nobody is doing: queued sends whose start was lost, and sends with
-    deliveries due (retries, expired claims) while no worker holds a live claim."""
-    now = timezone.now()
-    for send_id in Send.objects.filter(
-        status=Send.Status.QUEUED, created_at__lt=now - datetime.timedelta(minutes=1)
-    ).values_list("pk", flat=True):
-        start_task().delay(send_id)
-    for send_id in Send.objects.filter(status=Send.Status.SENDING).values_list("pk", flat=True):
-        unfinished = Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED)
-        if not unfinished.exists():
-            finish_if_done(send_id)
-        elif unfinished.filter(claimable(now)).exists() and not unfinished.filter(
-            status=Delivery.Status.CLAIMED, claimed_until__gte=now
-        ).exists():
-            fan_out(send_id)

@@ -13,7 +13,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from wagtail.rich_text import expand_db_html
 
-from newsletters import links
+from newsletters.subscriptions import links
 
 WIDTH = 72
 

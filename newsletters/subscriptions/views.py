@@ -1,4 +1,5 @@
-"""Signing up, confirming, preferences and unsubscribing: thin views over newsletters.subscribing."""
+"""Signing up, confirming, preferences and unsubscribing: thin views over
+newsletters.subscriptions.subscribing."""
 
 import math
 import time
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.ratelimit import allow as rate_allowed
 from core.ratelimit import client_ip
-from newsletters import links, subscribing, tasks
-from newsletters.forms import PreferencesForm, SignupForm
+from newsletters import tasks
 from newsletters.models import NewsletterPage, Subscriber
+from newsletters.subscriptions import links, subscribing
+from newsletters.subscriptions.forms import PreferencesForm, SignupForm
 
 CHECK_YOUR_INBOX = (
     "Thanks! Check your inbox: we have sent you a link to confirm. Nothing arrives until you follow it."

@@ -9,8 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newsletters import moderation, sending
 from newsletters.models import NewsletterIssuePage, Send, Subscriber, Subscription
+from newsletters.sending import controls, progress, sends
 
 SENDS_PER_PAGE = 20
 FAILURES_SHOWN = 50
@@ -20,9 +20,9 @@ control_sends = permission_required("newsletters.change_send", raise_exception=T
 start_sends = permission_required("newsletters.add_send", raise_exception=True)
 
 ACTIONS = {
-    "pause": (moderation.pause, "Paused. Workers stop within a second; resume to carry on where it stopped."),
-    "resume": (moderation.resume, "Resumed: workers are on it again."),
-    "cancel": (moderation.cancel, "Cancelled. Nothing more goes out; unsent deliveries are now cancelled."),
+    "pause": (controls.pause, "Paused. Workers stop within a second; resume to carry on where it stopped."),
+    "resume": (controls.resume, "Resumed: workers are on it again."),
+    "cancel": (controls.cancel, "Cancelled. Nothing more goes out; unsent deliveries are now cancelled."),
 }
 
 
@@ -42,7 +42,7 @@ def send_list(request):
     page = Paginator(sends, SENDS_PER_PAGE).get_page(request.GET.get("p"))
     context = {
         "page": page,
-        "rows": zip(page, moderation.progress(list(page)), strict=True),
+        "rows": zip(page, progress.progress(list(page)), strict=True),
         "can_control": request.user.has_perm("newsletters.change_send"),
         "can_start": request.user.has_perm("newsletters.add_send"),
         "unsent": unsent_issues()[:20] if request.user.has_perm("newsletters.add_send") else [],
@@ -51,11 +51,11 @@ def send_list(request):
 
 
 def detail_context(request, send):
-    (progress,) = moderation.progress([send])
+    (summary,) = progress.progress([send])
     failures = send.deliveries.filter(status="failed").select_related("subscriber").order_by("-pk")
     return {
         "send": send,
-        "progress": progress,
+        "progress": summary,
         "failures": failures[:FAILURES_SHOWN],
         "can_control": request.user.has_perm("newsletters.change_send"),
     }
@@ -75,7 +75,7 @@ def progress_json(request):
     except ValueError:
         return JsonResponse({"error": "id must be a whole number"}, status=400)
     sends = list(Send.objects.filter(pk__in=ids).order_by("pk"))
-    return JsonResponse({"sends": moderation.progress(sends)})
+    return JsonResponse({"sends": progress.progress(sends)})
 
 
 @require_POST
@@ -85,7 +85,7 @@ def change_send(request, pk, action):
     change, done = ACTIONS[action]
     try:
         change(send)
-    except moderation.NotAllowed as error:
+    except controls.NotAllowed as error:
         messages.error(request, str(error))
         context = detail_context(request, send)
         return render(request, "newsletters/admin/send_detail.html", context, status=409)
@@ -106,7 +106,7 @@ def send_issue(request, issue_pk):
     else:
         problem = None
     if request.method == "POST" and not problem:
-        send, created = sending.queue_issue(issue, requested_by=request.user)
+        send, created = sends.queue_issue(issue, requested_by=request.user)
         if created:
             messages.success(request, f"Sending “{send.subject}”: progress below.")
         else:

@@ -20,8 +20,9 @@ from django.utils.html import format_html
 
 from blog.models import ArticlePage
 from blog.models.pages import article_cards
-from newsletters import grades, links
+from newsletters.issues import grades
 from newsletters.models import NewsletterIssuePage, NewsletterPage
+from newsletters.subscriptions import links
 from ratings.models import Signal, Token
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 
 from core import fingerprints
 from core.fingerprints import normalize_email
-from newsletters import links
 from newsletters.models import NewsletterPage, Subscriber, Subscription, TokenFollow
+from newsletters.subscriptions import links
 
 Status = Subscriber.Status
 

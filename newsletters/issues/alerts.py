@@ -21,8 +21,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletters import grades, links
+from newsletters.issues import grades
 from newsletters.models import GradeAlert, Subscriber, TokenFollow
+from newsletters.subscriptions import links
 
 log = logging.getLogger(__name__)
 

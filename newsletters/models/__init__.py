@@ -1,0 +1,17 @@
+"""The app's models by concern; imported here so newsletters.models.X names each of them."""
+
+from newsletters.models.issues import NewsletterIndexPage, NewsletterIssuePage, NewsletterPage
+from newsletters.models.sending import Delivery, GradeAlert, Send
+from newsletters.models.subscriptions import Subscriber, Subscription, TokenFollow
+
+__all__ = [
+    "Delivery",
+    "GradeAlert",
+    "NewsletterIndexPage",
+    "NewsletterIssuePage",
+    "NewsletterPage",
+    "Send",
+    "Subscriber",
+    "Subscription",
+    "TokenFollow",
+]
