@@ -1,8 +1,6 @@
 """An article's JSON-LD: Article, and FAQPage when its body asks questions."""
 
-
-def absolute(request, url):
-    return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
+from core.templatetags.seo_tags import absolute_url
 
 
 def article_json_ld(page, request, meta):
@@ -15,7 +13,7 @@ def article_json_ld(page, request, meta):
         "datePublished": page.date.isoformat(),
         "dateModified": (page.last_published_at or page.date).isoformat(),
         "author": [
-            {"@type": "Person", "name": author.name, "url": absolute(request, author.get_absolute_url())}
+            {"@type": "Person", "name": author.name, "url": absolute_url(request, author.get_absolute_url())}
             for author in page.authors
         ],
         "publisher": {"@type": "Organization", "name": meta["seo"].organisation_name},
