@@ -14,6 +14,8 @@ from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.links import absolute
+
 from .models import ApiKey
 
 LINK_SALT = "api.keys.link"
@@ -67,7 +69,7 @@ def request_key(request):
             form.add_error("email", "Too many key requests; please try again in an hour.")
             return render(request, "api/keys_request.html", {"form": form}, status=429)
         token = signing.dumps({"email": email, "nonce": secrets.token_hex(16)}, salt=LINK_SALT)
-        link = request.build_absolute_uri(reverse("api-keys-confirm", args=[token]))
+        link = absolute(reverse("api-keys-confirm", args=[token]))
         hours = settings.API_KEY_LINK_MAX_AGE // 3600
         send_mail(
             "Your Token Research API key",

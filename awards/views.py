@@ -18,6 +18,7 @@ from awards.models import Category, Program
 from awards.tasks import send_ballot_email
 from core.caching import generation_for
 from core.fingerprints import normalize_email
+from core.links import absolute
 from core.ratelimit import allow as rate_allowed
 from core.ratelimit import client_ip
 
@@ -111,7 +112,7 @@ def category_detail(request, program, category):
         ip_hash=ballots.keyed_hash("ip", ip),
         user_agent_hash=ballots.keyed_hash("ua", request.META.get("HTTP_USER_AGENT", "")),
     )
-    link = request.build_absolute_uri(reverse("awards:confirm", kwargs={"signed": ballots.sign(ballot)}))
+    link = absolute(reverse("awards:confirm", kwargs={"signed": ballots.sign(ballot)}))
     send_ballot_email.delay(email, category.pk, ballot.nominee_id, link)
     return redirect("awards:sent", program=category.program.slug, category=category.slug)
 

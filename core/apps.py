@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import caching
+        from . import caching, checks  # noqa: F401 - checks register themselves
 
         caching.connect_invalidation_signals()

@@ -2,6 +2,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "research_site.settings.dev")
+# A web server started without DJANGO_SETTINGS_MODULE runs on production settings, which
+# refuse to start without their secrets; only manage.py and `make run` pick dev.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "research_site.settings.production")
 
 application = get_asgi_application()

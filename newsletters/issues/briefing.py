@@ -20,9 +20,9 @@ from django.utils.html import format_html
 
 from blog.models import ArticlePage
 from blog.models.pages import article_cards
+from core.links import absolute
 from newsletters.issues import grades
 from newsletters.models import NewsletterIssuePage, NewsletterPage
-from newsletters.subscriptions import links
 from ratings.models import Signal, Token
 
 log = logging.getLogger(__name__)
@@ -161,16 +161,14 @@ def compose(newsletter, day, liquid, articles, articles_are_new):
     if articles:
         heading = "New research" if articles_are_new else "Latest research"
         body.append(("articles", {"heading": heading, "articles": [a.pk for a in articles]}))
-    body.append(
-        ("button", {"text": "See every token's grades", "url": links.absolute(reverse("ratings:table"))})
-    )
+    body.append(("button", {"text": "See every token's grades", "url": absolute(reverse("ratings:table"))}))
     body.append(
         (
             "paragraph",
             format_html(
                 '<p><i>Grades come from market data, scored the same way for every token: see <a href="{}">'
                 "how we grade</a>. They are research, not financial advice.</i></p>",
-                links.absolute(reverse("ratings:methodology")),
+                absolute(reverse("ratings:methodology")),
             ),
         )
     )

@@ -13,7 +13,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from wagtail.rich_text import expand_db_html
 
-from newsletters.subscriptions import links
+from core.links import absolute
 
 WIDTH = 72
 
@@ -63,7 +63,7 @@ def token_table(value):
         lines.append(f"{number}. {row['name']} ({row['symbol']}): {value['grade_label']} {grade}{moved}")
         if row.get("note"):
             lines.append(f"   {row['note']}")
-        lines.append(f"   {links.absolute(reverse('ratings:token', args=[row['slug']]))}")
+        lines.append(f"   {absolute(reverse('ratings:token', args=[row['slug']]))}")
     return "\n".join(lines)
 
 
@@ -72,12 +72,12 @@ def articles(value):
     for article in value["articles"]:
         if article is not None and article.live:
             lines.append(f"- {article.title}")
-            lines.append(f"  {links.absolute(article.url)}")
+            lines.append(f"  {absolute(article.url)}")
     return "\n".join(lines) if len(lines) > 1 else ""
 
 
 def button(value):
-    return f"{value['text']}: {links.absolute(value['url'])}"
+    return f"{value['text']}: {absolute(value['url'])}"
 
 
 RENDERERS = {
@@ -135,7 +135,7 @@ class _TextParser(HTMLParser):
                 self.lists.pop()
         elif tag == "a" and self.href is not None:
             text = "".join(self.link_text).strip()
-            url = links.absolute(self.href)
+            url = absolute(self.href)
             if url != text:
                 self.current.append(f" ({url})")
             self.href = None

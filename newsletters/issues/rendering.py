@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from core.links import absolute
 from newsletters.subscriptions import links
 
 UNSUBSCRIBE_MARKER = "%%unsubscribe_url%%"
@@ -27,7 +28,7 @@ def render_issue(issue, newsletter=None):
     context = {
         "issue": issue,
         "newsletter": newsletter,
-        "web_url": links.absolute(issue.url or ""),
+        "web_url": absolute(issue.url or ""),
         "unsubscribe_url": UNSUBSCRIBE_MARKER,
         "preferences_url": PREFERENCES_MARKER,
     }

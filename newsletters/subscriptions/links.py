@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from core.links import absolute
+
 CONFIRM_SALT = "newsletters.confirm"
 PREFERENCES_SALT = "newsletters.preferences"
 UNSUBSCRIBE_SALT = "newsletters.unsubscribe"
@@ -25,21 +27,17 @@ class ExpiredLink(BadLink):
     pass
 
 
-def absolute(path):
-    return urljoin(settings.NEWSLETTERS_BASE_URL, path)
-
-
 TOKEN_SLOT = "token-slot"  # noqa: S105 - a placeholder, not a secret
 
 
 def token_url(name, token):
-    """absolute(reverse(name, args=[token])), with reverse() done once per URL name.
+    """core.links.absolute(reverse(name, args=[token])), with reverse() done once per URL name.
 
     A newsletter makes two of these links for each of 100,000 recipients, and reverse()
     is the slowest part of a link. Signed tokens use only characters a URL path keeps
     as they are, so the token simply takes the slot's place.
     """
-    return url_template(name, settings.NEWSLETTERS_BASE_URL, get_script_prefix(), get_urlconf()).replace(
+    return url_template(name, settings.SITE_URL, get_script_prefix(), get_urlconf()).replace(
         TOKEN_SLOT, token
     )
 

@@ -4,8 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from core.links import absolute
 from newsletters.issues import plaintext
-from newsletters.subscriptions.links import absolute
 
 register = template.Library()
 

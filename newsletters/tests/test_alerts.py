@@ -21,8 +21,8 @@ BEFORE = DAY - datetime.timedelta(days=1)
 
 @pytest.fixture
 def base_url(settings):
-    settings.NEWSLETTERS_BASE_URL = "https://research.example.com"
-    return settings.NEWSLETTERS_BASE_URL
+    settings.SITE_URL = "https://research.example.com"
+    return settings.SITE_URL
 
 
 def graded(name, before, now, investor=(50.0, 50.0)):

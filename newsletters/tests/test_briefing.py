@@ -201,7 +201,7 @@ def test_a_failure_while_saving_leaves_no_half_written_issue(briefing_newsletter
 
 
 def test_drafted_briefing_renders_as_email_with_readable_text(briefing_newsletter, market, settings):
-    settings.NEWSLETTERS_BASE_URL = "https://research.example.com"
+    settings.SITE_URL = "https://research.example.com"
     issue = draft_daily_briefing()
 
     rendered = render_issue(issue)

@@ -148,7 +148,7 @@ def test_issue_page_renders_the_issue_in_the_site_layout(
 
 @pytest.fixture
 def rich_issue(weekly, blog_index, settings):
-    settings.NEWSLETTERS_BASE_URL = "https://research.example.com"
+    settings.SITE_URL = "https://research.example.com"
     article = ArticlePageFactory(parent=blog_index, title="Why DePIN won the vote", slug="depin-won")
     picture = ImageFactory(title="Chart of the week")
     return NewsletterIssuePageFactory(

@@ -202,8 +202,13 @@ class FakePostmark(BaseHTTPRequestHandler):
         FakePostmark.received.append(payload)
         to = payload["To"]
         status, body = FakePostmark.script.pop(0) if FakePostmark.script else (200, None)
-        body = body or {"To": to, "SubmittedAt": "2026-11-20T09:00:00Z", "MessageID": "m-1", "ErrorCode": 0,
-                        "Message": "OK"}
+        body = body or {
+            "To": to,
+            "SubmittedAt": "2026-11-20T09:00:00Z",
+            "MessageID": "m-1",
+            "ErrorCode": 0,
+            "Message": "OK",
+        }
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -274,5 +279,5 @@ def test_links_made_from_a_cached_url_are_the_reversed_links(settings):
         token = links.subscriber_token(subscriber_id, links.PREFERENCES_SALT)
         expected = links.absolute(reverse("newsletters:preferences", args=[token]))
         assert links.preferences_url(subscriber_id) == expected
-    settings.NEWSLETTERS_BASE_URL = "https://news.example.org/"
+    settings.SITE_URL = "https://news.example.org/"
     assert links.unsubscribe_url(1, 2).startswith("https://news.example.org/email/unsubscribe/")

@@ -183,10 +183,16 @@ FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 # socket's address is the client's.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
+# The site's public address (scheme and host), which every link in an email is built on:
+# votes, sign-ups, API keys, newsletters. Never taken from a request's Host header. Default
+# http://127.0.0.1:8000 for dev and tests; production has no default, and `check --deploy`
+# fails until it is set to an https:// address (core.checks).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # Wagtail. WAGTAILADMIN_BASE_URL: the admin's public address, for links in notification
-# emails (default http://127.0.0.1:8000).
+# emails (default SITE_URL).
 WAGTAIL_SITE_NAME = "Token Research"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -329,8 +335,6 @@ AWARDS_RESULTS_CACHE_SECONDS = env.int("AWARDS_RESULTS_CACHE_SECONDS", default=2
 # Newsletters (newsletters/): sign-ups, the Daily Briefing, sending, bounces
 # =============================================================================
 
-# The public address links in emails are built on: SITE_URL (default WAGTAILADMIN_BASE_URL).
-NEWSLETTERS_BASE_URL = env.str("SITE_URL", default=WAGTAILADMIN_BASE_URL)
 NEWSLETTERS_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a sign-up confirmation link stays valid
 # Sign-ups allowed per IP address and hour (default 10), as (attempts, seconds).
 NEWSLETTERS_RATE_PER_IP = (env.int("NEWSLETTERS_RATE_PER_IP", default=10), 60 * 60)

@@ -1,8 +1,9 @@
 """Production: every value that differs per deployment comes from the environment.
 
-Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS. Optional services switch on with
-their variables: REDIS_URL (cache), CELERY_BROKER_URL (defaults to REDIS_URL),
-EMAIL_HOST and friends (SMTP). What each variable means, and its default, is in base.py.
+Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL (https; `check --deploy`
+fails without it). Optional services switch on with their variables: REDIS_URL (cache),
+CELERY_BROKER_URL (defaults to REDIS_URL), EMAIL_HOST and friends (SMTP).
+What each variable means, and its default, is in base.py.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,9 @@ DEBUG = False
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])  # no host until set
+# No default: links in email must never point at a developer's machine (core.checks).
+SITE_URL = env.str("SITE_URL", default="")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 if not REDIS_URL:
     # Every worker must see the same page-cache generation, or one would keep serving what
     # another has just unpublished: without Redis, workers on one host share a file cache

@@ -116,7 +116,7 @@ def test_unset_variables_keep_their_documented_defaults():
         "AWARDS_RATE_PER_IP",
         "AWARDS_RATE_PER_EMAIL_DOMAIN",
         "AWARDS_RESULTS_CACHE_SECONDS",
-        "NEWSLETTERS_BASE_URL",
+        "SITE_URL",
         "NEWSLETTERS_RATE_PER_IP",
         "NEWSLETTERS_BRIEFING_HOUR",
         "NEWSLETTERS_BRIEFING_MINUTE",
@@ -150,7 +150,7 @@ def test_unset_variables_keep_their_documented_defaults():
         "PAGE_CACHE_SECONDS": 300,
         "FRAGMENT_CACHE_SECONDS": 3600,
         "TRUSTED_PROXY_HOPS": 0,
-        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000",
+        "WAGTAILADMIN_BASE_URL": "",
         "DEFAULT_FROM_EMAIL": "Token Research <research@localhost>",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "localhost",
@@ -176,7 +176,7 @@ def test_unset_variables_keep_their_documented_defaults():
         "AWARDS_RATE_PER_IP": [20, 3600],
         "AWARDS_RATE_PER_EMAIL_DOMAIN": [300, 3600],
         "AWARDS_RESULTS_CACHE_SECONDS": 2,
-        "NEWSLETTERS_BASE_URL": "http://127.0.0.1:8000",
+        "SITE_URL": "",
         "NEWSLETTERS_RATE_PER_IP": [10, 3600],
         "NEWSLETTERS_BRIEFING_HOUR": 6,
         "NEWSLETTERS_BRIEFING_MINUTE": 30,
@@ -199,7 +199,7 @@ def test_values_are_read_with_their_types():
         "CELERY_BEAT_SCHEDULE",
         "NEWSLETTERS_BRIEFING_HOUR",
         "NEWSLETTERS_BRIEFING_MINUTE",
-        "NEWSLETTERS_BASE_URL",
+        "SITE_URL",
         "LOGGING",
         "API_RATE_KEY",
         ALLOWED_HOSTS="a.com, b.com",
@@ -232,7 +232,7 @@ def test_values_are_read_with_their_types():
     )
     assert read["CELERY_BEAT_SCHEDULE"]["resume-stalled-sends"]["schedule"] == 0.5
     assert (read["NEWSLETTERS_BRIEFING_HOUR"], read["NEWSLETTERS_BRIEFING_MINUTE"]) == (7, 5)
-    assert read["NEWSLETTERS_BASE_URL"] == "https://research.example.com"
+    assert read["SITE_URL"] == "https://research.example.com"
     assert read["LOGGING"]["root"]["level"] == "WARNING"
     assert read["API_RATE_KEY"] == "100/hour"
 
