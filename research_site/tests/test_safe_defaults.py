@@ -55,7 +55,8 @@ def test_a_worker_started_without_settings_does_not_start_on_dev_settings():
 
 
 def test_manage_py_still_picks_development_settings():
-    started = run(["manage.py", "shell", "-c", "from django.conf import settings; print(settings.SETTINGS_MODULE)"])
+    code = "from django.conf import settings; print(settings.SETTINGS_MODULE)"
+    started = run(["manage.py", "shell", "-c", code])
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip().splitlines()[-1] == "research_site.settings.dev"
 
