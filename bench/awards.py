@@ -211,11 +211,11 @@ def seed_votes(category_id, nominee_ids, count):
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO awards_vote (category_id, nominee_id, email, email_domain, token, requested_at,
-                                     confirmed_at, ip_hash, user_agent_hash, void_reason)
+            INSERT INTO awards_vote (category_id, nominee_id, email, email_domain, voter, token,
+                                     requested_at, confirmed_at, ip_hash, user_agent_hash, void_reason)
             SELECT %s, (%s::bigint[])[1 + (i %% 13) %% %s], 'seed' || i || '@example.net', 'example.net',
-                   md5('seed' || i), now(), now() - (i || ' seconds')::interval, md5('ip' || (i %% 5000)),
-                   'bench', ''
+                   'seed' || i || '@example.net', md5('seed' || i), now(),
+                   now() - (i || ' seconds')::interval, md5('ip' || (i %% 5000)), 'bench', ''
             FROM generate_series(1, %s) AS i
             """,
             [category_id, nominee_ids, len(nominee_ids), count],
