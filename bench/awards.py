@@ -370,6 +370,7 @@ def main():
         PAGE_CACHE_SECONDS=300,
         AWARDS_RATE_PER_IP=10**9,  # every simulated voter comes from 127.0.0.1
         AWARDS_RATE_PER_EMAIL_DOMAIN=10**9,
+        AWARDS_RATE_PER_IP_PER_EMAIL_DOMAIN=10**9,
         # Confirmation links make page-cache keys longer than memcached allows; Redis takes them.
         PYTHONWARNINGS="ignore:Cache key will cause errors",
     )
