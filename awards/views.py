@@ -29,6 +29,7 @@ CONFIRMATION_STATUS = {
     voting.Outcome.ALREADY_VOTED: 409,
     voting.Outcome.NOT_OPEN: 403,
     voting.Outcome.GONE: 410,
+    voting.Outcome.PENDING: 200,
 }
 
 
@@ -174,9 +175,15 @@ def vote_sent(request, program, category):
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, signed):
-    """Following the emailed link counts the vote; replaying it changes nothing."""
+    """The emailed link opens a page saying what it confirms; only its button counts the vote.
+
+    Mail scanners and link previews fetch the links in emails, so a GET (or HEAD) only
+    reads: it shows the nominee and a "Confirm my vote" button, or what already happened
+    to this link. The button's POST (CSRF-protected) counts the vote; posting again
+    changes nothing.
+    """
     try:
         ballot = ballots.unsign(signed)
     except ballots.ExpiredBallot:
@@ -184,19 +191,23 @@ def confirm(request, signed):
     except ballots.TamperedBallot:
         return render(request, "awards/link_problem.html", {"expired": False}, status=400)
 
-    confirmation = voting.confirm(ballot)
+    confirmation = voting.confirm(ballot) if request.method == "POST" else voting.preview(ballot)
+    outcome = confirmation.outcome
     category = confirmation.category
     context = {
-        "outcome": confirmation.outcome.value,
+        "outcome": outcome.value,
         "category": category,
         "vote": confirmation.vote,
-        "closed_message": closed_message(category) if confirmation.outcome == voting.Outcome.NOT_OPEN else "",
+        "nominee": confirmation.nominee,
+        "replaces": confirmation.replaces,
+        "closed_message": closed_message(category) if outcome == voting.Outcome.NOT_OPEN else "",
     }
-    if category and confirmation.outcome != voting.Outcome.GONE and category.results_visible():
+    shows_results = outcome not in (voting.Outcome.GONE, voting.Outcome.PENDING)
+    if category and shows_results and category.results_visible():
         context["results_html"] = results.rendered(category)
-    if confirmation.outcome == voting.Outcome.COUNTED:
+    if outcome == voting.Outcome.COUNTED:
         return counted_page(request, context)
-    return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[confirmation.outcome])
+    return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[outcome])
 
 
 # Everyone whose vote for a nominee counts sees the same page, so each process renders it
