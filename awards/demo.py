@@ -17,6 +17,7 @@ from awards import voting
 from awards.ballots import keyed_hash
 from awards.models import Category, Nominee, Program, Vote
 from core.demo_images import avatar, image_for
+from core.fingerprints import mailbox
 
 UTC = datetime.UTC
 
@@ -91,6 +92,7 @@ def demo_votes(category, counts, start, end):
                     nominee=nominees[name],
                     email=email,
                     email_domain=email.rpartition("@")[2],
+                    voter=mailbox(email),
                     token=hashlib.sha256(f"demo:{category.pk}:{email}".encode()).hexdigest()[:32],
                     requested_at=at - datetime.timedelta(minutes=3),
                     confirmed_at=at,
@@ -138,10 +140,10 @@ def article(category):
         (
             "paragraph",
             (
-                "<ul><li><b>One address, one vote:</b> a vote counted only after its owner followed the "
-                "link we emailed.</li><li><b>Shares that add up:</b> percentages are rounded so that they "
-                "total exactly 100.0%.</li><li><b>Moderated:</b> votes from obvious bulk sign-ups were "
-                "voided and logged before the close.</li></ul>"
+                "<ul><li><b>One mailbox, one vote:</b> a vote counted only after its owner opened the "
+                "link we emailed and confirmed it.</li><li><b>Shares that add up:</b> percentages are "
+                "rounded so that they total exactly 100.0%.</li><li><b>Moderated:</b> votes from "
+                "obvious bulk sign-ups were voided and logged before the close.</li></ul>"
             ),
         ),
         ("disclaimer", {"title": "Disclaimer", "text": "<p>A readers' poll, not investment advice.</p>"}),

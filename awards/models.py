@@ -1,9 +1,11 @@
 """Award programs, their categories and nominees, and the votes cast for them.
 
 A vote row exists only once its email address is proven: the signed link in the
-confirmation email carries the ballot, and following it inserts the row. The partial
-unique constraint on counted votes is what makes "one counted vote per email per
-category" hold under concurrent confirmations; `awards.voting` relies on it.
+confirmation email carries the ballot, and confirming on the page it opens inserts the
+row. The partial unique constraint on counted votes is what makes "one counted vote per
+voter per category" hold under concurrent confirmations; `awards.voting` relies on it.
+A voter is a mailbox (core.fingerprints.mailbox): ada+1@gmail.com and a.da@gmail.com are
+one voter.
 """
 
 from django.conf import settings
@@ -158,6 +160,11 @@ class Vote(models.Model):
     # the nominee lookups that matter, and no query needs LIKE (so no *_like indexes).
     nominee = models.ForeignKey(Nominee, on_delete=models.PROTECT, related_name="votes", db_index=False)
     email = models.EmailField(help_text="Proven by following the signed link.")
+    # Votes confirmed before this column existed keep their email here (lower-cased, not
+    # folded), so a voter who voted as a.da@gmail.com then may vote once more as ada@gmail.com.
+    voter = models.CharField(
+        max_length=254, help_text="The mailbox the email reaches: one counted vote per voter and category."
+    )
     email_domain = models.CharField(max_length=255)
     token = models.CharField(max_length=32, help_text="The link's nonce: one row per link.")
     requested_at = models.DateTimeField(help_text="When the voter asked for the link.")
@@ -177,9 +184,9 @@ class Vote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["token"], name="awards_vote_token_unique"),
             models.UniqueConstraint(
-                fields=["category", "email"],
+                fields=["category", "voter"],
                 condition=Q(voided_at__isnull=True, replaced_at__isnull=True),
-                name="awards_one_counted_vote_per_email",
+                name="awards_one_counted_vote_per_voter",
             ),
         ]
         indexes = [

@@ -17,7 +17,7 @@ from awards.forms import VoteForm
 from awards.models import Category, Program
 from awards.tasks import send_ballot_email
 from core.caching import generation_for
-from core.fingerprints import normalize_email
+from core.fingerprints import mailbox, normalize_email
 from core.links import absolute
 from core.ratelimit import allow as rate_allowed
 from core.ratelimit import client_ip
@@ -29,6 +29,7 @@ CONFIRMATION_STATUS = {
     voting.Outcome.ALREADY_VOTED: 409,
     voting.Outcome.NOT_OPEN: 403,
     voting.Outcome.GONE: 410,
+    voting.Outcome.PENDING: 200,
 }
 
 
@@ -89,7 +90,7 @@ def category_detail(request, program, category):
     form = VoteForm(request.POST, nominees=nominees)
     ip = client_ip(request)
     if not rate_allowed("ip", ballots.keyed_hash("ip", ip), *settings.AWARDS_RATE_PER_IP):
-        return rate_limited(request, category, "from your network", settings.AWARDS_RATE_PER_IP[1])
+        return rate_limited(request, category, too_many("from your network"), settings.AWARDS_RATE_PER_IP)
     if form.is_bot():
         return render_category(
             request, category, form, 400, "Your vote could not be accepted. Please try again."
@@ -100,11 +101,8 @@ def category_detail(request, program, category):
         return render_category(request, category, form, 400)
 
     email = normalize_email(form.cleaned_data["email"])
-    domain = ballots.email_domain(email)
-    if not rate_allowed("domain", domain, *settings.AWARDS_RATE_PER_EMAIL_DOMAIN):
-        return rate_limited(
-            request, category, f"for addresses at {domain}", settings.AWARDS_RATE_PER_EMAIL_DOMAIN[1]
-        )
+    if refused := over_address_or_domain_limit(request, category, email, ip):
+        return refused
     ballot = ballots.Ballot.new(
         category_id=category.pk,
         nominee_id=form.cleaned_data["nominee"],
@@ -117,15 +115,50 @@ def category_detail(request, program, category):
     return redirect("awards:sent", program=category.program.slug, category=category.slug)
 
 
-def rate_limited(request, category, scope, period):
+def over_address_or_domain_limit(request, category, email, ip):
+    """The 429 page if this vote request passes a limit on its address or domain; else None.
+
+    The limits are checked in this order, and a request one of them refuses leaves the
+    later ones' counters alone:
+
+    1. per mailbox and category (AWARDS_RATE_PER_ADDRESS): ada+1@gmail.com and
+       a.da@gmail.com share one allowance;
+    2. per IP and email domain (AWARDS_RATE_PER_IP_PER_EMAIL_DOMAIN): the most one IP may
+       draw from a domain's budget, so k IPs can draw at most k times that;
+    3. per email domain (AWARDS_RATE_PER_EMAIL_DOMAIN), googlemail.com counting as gmail.com.
+
+    A handful of IPs hammering gmail.com thus spends a few shares of its budget, and a
+    gmail.com voter on any other IP still gets their link.
+    """
+    voter = mailbox(email)
+    domain = ballots.email_domain(voter)
+    limit, period = settings.AWARDS_RATE_PER_ADDRESS
+    if not rate_allowed("address", ballots.keyed_hash("address", f"{category.pk}:{voter}"), limit, period):
+        message = (
+            f"This address has asked for {limit} voting links in {category.title} within the hour. "
+            "Check your inbox (and spam folder) for the links already sent, or try again later."
+        )
+        return rate_limited(request, category, message, settings.AWARDS_RATE_PER_ADDRESS)
+    share = settings.AWARDS_RATE_PER_IP_PER_EMAIL_DOMAIN
+    if not rate_allowed("ip-domain", ballots.keyed_hash("ip-domain", f"{ip}:{domain}"), *share):
+        message = too_many(f"for addresses at {domain} from your network")
+        return rate_limited(request, category, message, share)
+    if not rate_allowed("domain", domain, *settings.AWARDS_RATE_PER_EMAIL_DOMAIN):
+        message = too_many(f"for addresses at {domain}")
+        return rate_limited(request, category, message, settings.AWARDS_RATE_PER_EMAIL_DOMAIN)
+    return None
+
+
+def too_many(scope):
+    return f"Too many votes were requested {scope} just now. Please try again later."
+
+
+def rate_limited(request, category, message, rate):
+    """The category page with ``message``, a 429 and Retry-After: the limit's whole period."""
     response = render_category(
-        request,
-        category,
-        VoteForm(request.POST, nominees=category.nominees.all()),
-        429,
-        f"Too many votes were requested {scope} just now. Please try again later.",
+        request, category, VoteForm(request.POST, nominees=category.nominees.all()), 429, message
     )
-    response["Retry-After"] = str(period)
+    response["Retry-After"] = str(rate[1])
     return response
 
 
@@ -142,9 +175,15 @@ def vote_sent(request, program, category):
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, signed):
-    """Following the emailed link counts the vote; replaying it changes nothing."""
+    """The emailed link opens a page saying what it confirms; only its button counts the vote.
+
+    Mail scanners and link previews fetch the links in emails, so a GET (or HEAD) only
+    reads: it shows the nominee and a "Confirm my vote" button, or what already happened
+    to this link. The button's POST (CSRF-protected) counts the vote; posting again
+    changes nothing.
+    """
     try:
         ballot = ballots.unsign(signed)
     except ballots.ExpiredBallot:
@@ -152,19 +191,23 @@ def confirm(request, signed):
     except ballots.TamperedBallot:
         return render(request, "awards/link_problem.html", {"expired": False}, status=400)
 
-    confirmation = voting.confirm(ballot)
+    confirmation = voting.confirm(ballot) if request.method == "POST" else voting.preview(ballot)
+    outcome = confirmation.outcome
     category = confirmation.category
     context = {
-        "outcome": confirmation.outcome.value,
+        "outcome": outcome.value,
         "category": category,
         "vote": confirmation.vote,
-        "closed_message": closed_message(category) if confirmation.outcome == voting.Outcome.NOT_OPEN else "",
+        "nominee": confirmation.nominee,
+        "replaces": confirmation.replaces,
+        "closed_message": closed_message(category) if outcome == voting.Outcome.NOT_OPEN else "",
     }
-    if category and confirmation.outcome != voting.Outcome.GONE and category.results_visible():
+    shows_results = outcome not in (voting.Outcome.GONE, voting.Outcome.PENDING)
+    if category and shows_results and category.results_visible():
         context["results_html"] = results.rendered(category)
-    if confirmation.outcome == voting.Outcome.COUNTED:
+    if outcome == voting.Outcome.COUNTED:
         return counted_page(request, context)
-    return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[confirmation.outcome])
+    return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[outcome])
 
 
 # Everyone whose vote for a nominee counts sees the same page, so each process renders it

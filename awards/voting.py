@@ -1,5 +1,8 @@
 """Counting a confirmed ballot, changing and voiding votes, keeping tallies in step.
 
+A voter is the mailbox the ballot's email reaches (core.fingerprints.mailbox), so
+ada+1@gmail.com and a.da@gmail.com share one counted vote per category.
+
 Every write to votes goes through here so that `NomineeTally` always equals the number
 of counted votes: the tally change happens in the same transaction as the vote change,
 and tally rows are always touched in nominee-id order so two transactions never wait
@@ -18,6 +21,7 @@ from django.utils import timezone
 
 from awards.ballots import email_domain
 from awards.models import Category, Nominee, NomineeTally, Program, VoidRecord, Vote
+from core.fingerprints import mailbox
 
 # A confirmation that loses a race to a concurrent one retries after the winner has
 # committed; the second look always decides, the third is a safety margin.
@@ -25,6 +29,7 @@ ATTEMPTS = 3
 
 
 class Outcome(enum.Enum):
+    PENDING = "pending"  # (preview only) nothing counted yet; the voter may confirm
     COUNTED = "counted"
     CHANGED = "changed"
     REPLAYED = "replayed"  # this link was used before; nothing changes
@@ -38,6 +43,26 @@ class Confirmation:
     outcome: Outcome
     category: Category | None = None
     vote: Vote | None = None  # the vote this link counted now (or earlier, when REPLAYED)
+    nominee: Nominee | None = None  # (preview) the nominee confirming would vote for
+    replaces: Vote | None = None  # (preview) the voter's counted vote that confirming would replace
+
+
+def preview(ballot, now=None):
+    """What confirming ``ballot`` would do now, read without writing anything.
+
+    PENDING when the voter may confirm; otherwise the outcome confirming would answer
+    (REPLAYED, NOT_OPEN, ALREADY_VOTED, GONE). The link's page shows this to anyone who
+    opens it, mail scanners included, so it must never count a vote.
+    """
+    now = now or timezone.now()
+    nominee = _nominee(ballot)
+    if nominee is None:
+        return _gone(ballot)
+    category = nominee.category
+    seen = _seen(ballot, category)
+    if settled := _verdict(ballot, category, seen, now):
+        return settled
+    return Confirmation(Outcome.PENDING, category, nominee=nominee, replaces=seen[0] if seen else None)
 
 
 def confirm(ballot, now=None):
@@ -55,23 +80,51 @@ def confirm(ballot, now=None):
             return settled
         nominee = look.nominee if look else None
     else:
-        nominee = (
-            Nominee.objects.select_related("category__program")
-            .filter(pk=ballot.nominee_id, category_id=ballot.category_id)
-            .first()
-        )
+        nominee = _nominee(ballot)
     if nominee is None:
-        category = Category.objects.select_related("program").filter(pk=ballot.category_id).first()
-        return Confirmation(Outcome.GONE, category)
+        return _gone(ballot)
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 return _confirm_once(ballot, nominee, now)
         except IntegrityError:
-            # A concurrent confirmation of this link or this email committed first.
+            # A concurrent confirmation of this link or this voter committed first.
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _nominee(ballot):
+    """The ballot's nominee with its category and program, or None if gone or moved."""
+    return (
+        Nominee.objects.select_related("category__program")
+        .filter(pk=ballot.nominee_id, category_id=ballot.category_id)
+        .first()
+    )
+
+
+def _gone(ballot):
+    category = Category.objects.select_related("program").filter(pk=ballot.category_id).first()
+    return Confirmation(Outcome.GONE, category)
+
+
+def _seen(ballot, category):
+    """The vote this link counted, if any, and the voter's counted vote in ``category``."""
+    counted = Q(voided_at__isnull=True, replaced_at__isnull=True)
+    voters = Q(category=category, voter=mailbox(ballot.email)) & counted
+    return list(Vote.objects.select_related("nominee").filter(Q(token=ballot.token) | voters))
+
+
+def _verdict(ballot, category, seen, now):
+    """The outcome the votes ``seen`` (see _seen) settle without counting; or None."""
+    used = next((vote for vote in seen if vote.token == ballot.token), None)
+    if used is not None:
+        return Confirmation(Outcome.REPLAYED, category, used)
+    if not category.is_open(now):
+        return Confirmation(Outcome.NOT_OPEN, category)
+    if seen and not category.allow_change:
+        return Confirmation(Outcome.ALREADY_VOTED, category)
+    return None
 
 
 @dataclass
@@ -108,6 +161,7 @@ def vote_fields(ballot, category, nominee, now):
         "nominee": nominee,
         "email": ballot.email,
         "email_domain": email_domain(ballot.email),
+        "voter": mailbox(ballot.email),
         "token": ballot.token,
         "requested_at": ballot.requested_datetime,
         "confirmed_at": now,
@@ -145,9 +199,9 @@ WITH open_nominee AS (
     WHERE n.id = %(nominee)s AND n.category_id = %(category)s
       AND c.opens_at <= %(now)s AND %(now)s < c.closes_at
 ), new_vote AS (
-    INSERT INTO awards_vote (category_id, nominee_id, email, email_domain, token, requested_at,
-                             confirmed_at, ip_hash, user_agent_hash, void_reason)
-    SELECT %(category)s, id, %(email)s, %(domain)s, %(token)s, %(requested_at)s,
+    INSERT INTO awards_vote (category_id, nominee_id, email, email_domain, voter, token,
+                             requested_at, confirmed_at, ip_hash, user_agent_hash, void_reason)
+    SELECT %(category)s, id, %(email)s, %(domain)s, %(voter)s, %(token)s, %(requested_at)s,
            %(now)s, %(ip_hash)s, %(ua_hash)s, ''
     FROM open_nominee
     ON CONFLICT DO NOTHING
@@ -162,7 +216,7 @@ SELECT (SELECT id FROM new_vote),
        -- a poor index for it before the table's statistics catch up with a burst of votes.
        CASE WHEN used.id IS NULL AND NOT EXISTS (SELECT FROM new_vote) THEN
            EXISTS (SELECT FROM awards_vote voted
-                   WHERE voted.category_id = %(category)s AND voted.email = %(email)s
+                   WHERE voted.category_id = %(category)s AND voted.voter = %(voter)s
                      AND voted.voided_at IS NULL AND voted.replaced_at IS NULL)
        END,
        {selected}
@@ -181,6 +235,7 @@ def _first_look(ballot, now):
         "nominee": ballot.nominee_id,
         "email": ballot.email,
         "domain": email_domain(ballot.email),
+        "voter": mailbox(ballot.email),
         "token": ballot.token,
         "requested_at": ballot.requested_datetime,
         "now": now,
@@ -211,7 +266,7 @@ def _instance(model, values):
     return model.from_db(connection.alias, names, [next(values) for _ in names])
 
 
-def lock_voter(category_id, email):
+def lock_voter(category_id, voter):
     """Queue confirmations by the same voter in one category behind each other.
 
     Only needed where votes may change: the unique constraint alone keeps one counted
@@ -221,7 +276,7 @@ def lock_voter(category_id, email):
     """
     if connection.vendor != "postgresql":
         return
-    digest = hashlib.blake2b(f"awards:{category_id}:{email}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"awards:{category_id}:{voter}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
@@ -229,21 +284,11 @@ def lock_voter(category_id, email):
 def _confirm_once(ballot, nominee, now):
     category = nominee.category
     if category.allow_change:
-        lock_voter(category.pk, ballot.email)
-    seen = list(
-        Vote.objects.select_related("nominee").filter(
-            Q(token=ballot.token)
-            | Q(category=category, email=ballot.email, voided_at__isnull=True, replaced_at__isnull=True)
-        )
-    )
-    used = next((vote for vote in seen if vote.token == ballot.token), None)
-    if used is not None:
-        return Confirmation(Outcome.REPLAYED, category, used)
-    if not category.is_open(now):
-        return Confirmation(Outcome.NOT_OPEN, category)
+        lock_voter(category.pk, mailbox(ballot.email))
+    seen = _seen(ballot, category)
+    if settled := _verdict(ballot, category, seen, now):
+        return settled
     current = seen[0] if seen else None
-    if current is not None and not category.allow_change:
-        return Confirmation(Outcome.ALREADY_VOTED, category)
     deltas = {nominee.pk: 1}
     # Conditional, so a moderator voiding the old vote meanwhile is not undone or counted twice.
     if current is not None and Vote.counted.filter(pk=current.pk).update(replaced_at=now):

@@ -84,7 +84,7 @@ def test_confirmation_shows_results_only_where_allowed(client):
     category, (depin,) = category_with("DePIN", results_policy=Category.Results.AFTER_CLOSE)
     from awards.ballots import sign
 
-    response = client.get(f"/awards/vote/{sign(ballot_for(depin))}/")
+    response = client.post(f"/awards/vote/{sign(ballot_for(depin))}/")
     assert "Your vote counted" in response.content.decode()
     assert "Results so far" not in response.content.decode()
 
@@ -140,7 +140,7 @@ def test_confirmation_pages_share_results_for_a_few_seconds_at_most(client, sett
     category, (depin, ai) = category_with("DePIN", "AI")
 
     def confirmation_page(nominee, email):
-        response = client.get(f"/awards/vote/{sign(ballot_for(nominee, email=email))}/")
+        response = client.post(f"/awards/vote/{sign(ballot_for(nominee, email=email))}/")
         assert "Your vote counted" in response.content.decode()
         return BeautifulSoup(response.content, "html.parser").select_one(".results-total").get_text()
 

@@ -26,7 +26,7 @@ def vote(client, category, nominee, email="ada@example.com", **extra):
 
 
 def link_from_last_email():
-    return re.search(r"http://testserver(/awards/vote/\S+/)", mail.outbox[-1].body).group(1)
+    return re.search(r"https?://[^/\s]+(/awards/vote/\S+/)", mail.outbox[-1].body).group(1)
 
 
 def tally_of(nominee):
@@ -57,7 +57,7 @@ def test_nominee_order_is_shuffled_per_visitor_and_stable_for_each():
     assert all(sorted(seen) == [f"Project {n:02}" for n in range(12)] for seen in orders)
 
 
-def test_vote_emails_a_signed_link_and_following_it_counts_the_vote(client, narratives):
+def test_vote_emails_a_signed_link_and_confirming_on_its_page_counts_the_vote(client, narratives):
     category, (depin, ai, _) = narratives
     response = vote(client, category, depin, email=" Ada@Example.COM ")
     assert response.status_code == 302
@@ -67,7 +67,12 @@ def test_vote_emails_a_signed_link_and_following_it_counts_the_vote(client, narr
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ada@example.com"]
     assert "Top Narratives" in mail.outbox[0].subject
-    response = client.get(link_from_last_email())
+    assert 'press "Confirm my vote"' in mail.outbox[0].body
+    page = client.get(link_from_last_email())
+    assert page.status_code == 200
+    assert "Confirm your vote" in page.content.decode()
+    assert Vote.objects.count() == 0
+    response = client.post(link_from_last_email())
     assert response.status_code == 200
     assert "Your vote counted" in response.content.decode()
     assert "secured the top position with 100.0% of the total votes" in response.content.decode()
@@ -82,10 +87,11 @@ def test_replaying_a_link_is_harmless(client, narratives):
     category, (depin, *_) = narratives
     vote(client, category, depin)
     link = link_from_last_email()
-    client.get(link)
-    response = client.get(link)
+    client.post(link)
+    response = client.post(link)
     assert response.status_code == 200
     assert "already used" in response.content.decode()
+    assert "is already counted" in response.content.decode()
     assert Vote.objects.count() == 1
     assert tally_of(depin) == 1
 
@@ -134,9 +140,10 @@ def test_voting_outside_the_window_is_refused_on_request_and_on_confirmation(cli
     category.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     category.save()
 
-    response = client.get(link)
-    assert response.status_code == 403
-    assert "closed on" in response.content.decode()
+    for response in (client.get(link), client.post(link)):
+        assert response.status_code == 403
+        assert "closed on" in response.content.decode()
+        assert "Confirm my vote" not in response.content.decode()
     response = vote(client, category, depin, email="late@example.com")
     assert response.status_code == 403
     assert "closed on" in response.content.decode()
@@ -150,8 +157,8 @@ def test_one_counted_vote_per_email_when_changes_are_not_allowed(client, narrati
     first = link_from_last_email()
     vote(client, category, ai)
     second = link_from_last_email()
-    assert client.get(first).status_code == 200
-    response = client.get(second)
+    assert client.post(first).status_code == 200
+    response = client.post(second)
     assert response.status_code == 409
     assert "already voted" in response.content.decode()
     assert list(Vote.counted.values_list("nominee", flat=True)) == [depin.pk]
@@ -166,15 +173,15 @@ def test_a_newer_confirmed_vote_replaces_the_older_where_allowed(client, narrati
     first = link_from_last_email()
     vote(client, category, ai)
     second = link_from_last_email()
-    client.get(first)
-    response = client.get(second)
+    client.post(first)
+    response = client.post(second)
     assert response.status_code == 200
     assert "replaces your earlier vote" in response.content.decode()
     assert list(Vote.counted.values_list("nominee", flat=True)) == [ai.pk]
     assert Vote.objects.filter(replaced_at__isnull=False).count() == 1
     assert (tally_of(depin), tally_of(ai)) == (0, 1)
     # Replaying the older link does not bring the old vote back.
-    assert "replaced by a newer one" in client.get(first).content.decode()
+    assert "replaced by a newer one" in client.post(first).content.decode()
     assert (tally_of(depin), tally_of(ai)) == (0, 1)
 
 
@@ -256,9 +263,10 @@ def test_confirming_for_a_deleted_nominee_is_a_clear_410(client, narratives):
     category, (depin, *_) = narratives
     ballot = ballot_for(depin)
     depin.delete()
-    response = client.get(f"/awards/vote/{ballots.sign(ballot)}/")
-    assert response.status_code == 410
-    assert "no longer exists" in response.content.decode()
+    link = f"/awards/vote/{ballots.sign(ballot)}/"
+    for response in (client.get(link), client.post(link)):
+        assert response.status_code == 410
+        assert "no longer exists" in response.content.decode()
 
 
 def test_program_pages_list_categories(client, narratives):
@@ -285,7 +293,7 @@ def test_a_new_vote_is_read_counted_and_shown_with_one_query(client, narratives,
     category, (depin, *_) = narratives
     link = f"/awards/vote/{ballots.sign(ballot_for(depin, email='ada@example.com'))}/"
     with django_assert_num_queries(2):  # the vote with its nominee, category and program; the results
-        response = client.get(link)
+        response = client.post(link)
     page = response.content.decode()
     assert response.status_code == 200
     assert "your vote for <strong>DePIN</strong> in Top Narratives is counted" in page
@@ -299,15 +307,15 @@ def test_a_new_vote_is_read_counted_and_shown_with_one_query(client, narratives,
 def test_replays_and_second_votes_are_answered_with_one_query(client, narratives, django_assert_num_queries):
     category, (depin, ai, _) = narratives
     link = f"/awards/vote/{ballots.sign(ballot_for(depin, email='ada@example.com'))}/"
-    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 200
     with django_assert_num_queries(1):  # the results were rendered for the first page
-        replay = client.get(link)
+        replay = client.post(link)
     assert replay.status_code == 200
-    assert "Your vote for <strong>DePIN</strong> in Top Narratives is counted; following the link" in (
+    assert "Your vote for <strong>DePIN</strong> in Top Narratives is already counted; confirming again" in (
         replay.content.decode()
     )
     with django_assert_num_queries(1):
-        second = client.get(f"/awards/vote/{ballots.sign(ballot_for(ai, email='ada@example.com'))}/")
+        second = client.post(f"/awards/vote/{ballots.sign(ballot_for(ai, email='ada@example.com'))}/")
     assert second.status_code == 409
     assert "You have already voted" in second.content.decode()
     assert (tally_of(depin), tally_of(ai)) == (1, 0)
@@ -315,24 +323,24 @@ def test_replays_and_second_votes_are_answered_with_one_query(client, narratives
 
 def test_voters_for_the_same_nominee_see_its_current_name(client, narratives):
     category, (depin, *_) = narratives
-    first = client.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='a@example.com'))}/")
+    first = client.post(f"/awards/vote/{ballots.sign(ballot_for(depin, email='a@example.com'))}/")
     assert "your vote for <strong>DePIN</strong>" in first.content.decode()
     depin.name = "DePIN networks"
     depin.save()
-    second = client.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='b@example.com'))}/")
+    second = client.post(f"/awards/vote/{ballots.sign(ballot_for(depin, email='b@example.com'))}/")
     assert "your vote for <strong>DePIN networks</strong>" in second.content.decode()
     assert tally_of(depin) == 2
 
 
 def test_a_signed_in_editor_gets_a_page_of_their_own(client, narratives, django_user_model):
     category, (depin, *_) = narratives
-    anonymous = client.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='a@example.com'))}/")
+    anonymous = client.post(f"/awards/vote/{ballots.sign(ballot_for(depin, email='a@example.com'))}/")
     assert "wagtail-userbar" not in anonymous.content.decode()
     editor = Client()
     editor.force_login(django_user_model.objects.create_superuser("editor", "editor@example.com", "pw"))
-    own = editor.get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='editor@example.com'))}/")
+    own = editor.post(f"/awards/vote/{ballots.sign(ballot_for(depin, email='editor@example.com'))}/")
     assert "your vote for <strong>DePIN</strong>" in own.content.decode()
     assert "wagtail-userbar" in own.content.decode()
-    again = Client().get(f"/awards/vote/{ballots.sign(ballot_for(depin, email='c@example.com'))}/")
+    again = Client().post(f"/awards/vote/{ballots.sign(ballot_for(depin, email='c@example.com'))}/")
     assert "wagtail-userbar" not in again.content.decode()
     assert tally_of(depin) == 3

@@ -322,10 +322,15 @@ SPECTACULAR_SETTINGS = {
 # =============================================================================
 
 AWARDS_LINK_MAX_AGE = 48 * 60 * 60  # seconds a vote confirmation link stays valid
-# Vote requests allowed per hour, as (attempts, seconds): per IP (default 20) and per
-# email domain (default 300).
+# Vote requests allowed per hour, as (attempts, seconds): per IP (default 20); per
+# mailbox and category (AWARDS_RATE_PER_ADDRESS, default 5; ada+1@gmail.com and
+# a.da@gmail.com are one mailbox); per email domain (default 300); and per IP and email
+# domain (AWARDS_RATE_PER_IP_PER_EMAIL_DOMAIN, default 10): the most of one domain's
+# budget a single IP can spend, so k IPs spend at most k x 10 of gmail.com's 300.
 AWARDS_RATE_PER_IP = (env.int("AWARDS_RATE_PER_IP", default=20), 60 * 60)
+AWARDS_RATE_PER_ADDRESS = (env.int("AWARDS_RATE_PER_ADDRESS", default=5), 60 * 60)
 AWARDS_RATE_PER_EMAIL_DOMAIN = (env.int("AWARDS_RATE_PER_EMAIL_DOMAIN", default=300), 60 * 60)
+AWARDS_RATE_PER_IP_PER_EMAIL_DOMAIN = (env.int("AWARDS_RATE_PER_IP_PER_EMAIL_DOMAIN", default=10), 60 * 60)
 # Results (anonymous results pages, confirmation pages, article blocks) are rendered once
 # per category per this many seconds (default 2); 0 renders them fresh every time.
 AWARDS_RESULTS_CACHE_SECONDS = env.int("AWARDS_RESULTS_CACHE_SECONDS", default=2)
