@@ -18,9 +18,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw = raw.strip()
         if not raw:
             return None
+        # Looked up on every request, never cached: a revoked key is refused from the next one.
         key = ApiKey.find(raw)
         if key is None:
-            raise exceptions.AuthenticationFailed("Unknown or revoked API key. Get a free key at /api/keys/.")
+            raise exceptions.AuthenticationFailed("Unknown API key. Get a free key at /api/keys/.")
+        if key.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(
+                f"This API key ({key.key_prefix()}) was revoked on {key.revoked_at:%Y-%m-%d}. "
+                "Get a new key at /api/keys/."
+            )
         return AnonymousUser(), key
 
     def authenticate_header(self, request):

@@ -2,6 +2,7 @@ import hashlib
 import secrets
 
 from django.db import models
+from django.utils import timezone
 
 KEY_PREFIX = "trk"
 
@@ -22,13 +23,32 @@ class ApiKey(models.Model):
     # The verification link that made this key; unique, so one link makes one key.
     link_nonce = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    revoked = models.BooleanField(default=False)
+    # A revoked key stays, as the record of who had it; the API refuses it from then on.
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "API key"
+        permissions = [("revoke_apikey", "Can revoke API keys")]
 
     def __str__(self):
-        return f"{KEY_PREFIX}_{self.prefix}… ({self.email})"
+        return f"{self.key_prefix()} ({self.email})"
+
+    def key_prefix(self):
+        """How a key is named anywhere but its owner's screen: its first part, never the key."""
+        return f"{KEY_PREFIX}_{self.prefix}…"
+
+    key_prefix.short_description = "Key"
+    key_prefix.admin_order_field = "prefix"
+
+    @classmethod
+    def revoke(cls, keys):
+        """Revoke those of ``keys`` still active, at once; return them."""
+        active = [key for key in keys if key.revoked_at is None]
+        now = timezone.now()
+        cls.objects.filter(pk__in=[key.pk for key in active], revoked_at=None).update(revoked_at=now)
+        for key in active:
+            key.revoked_at = now
+        return active
 
     @classmethod
     def issue(cls, email, link_nonce):
@@ -43,7 +63,7 @@ class ApiKey(models.Model):
         parts = raw_key.split("_")
         if len(parts) < 3 or parts[0] != KEY_PREFIX:
             return None
-        key = cls.objects.filter(prefix=parts[1], revoked=False).first()
+        key = cls.objects.filter(prefix=parts[1]).first()
         if key is None or not secrets.compare_digest(key.key_hash, hash_key(raw_key)):
             return None
-        return key
+        return key  # revoked or not: the caller says which

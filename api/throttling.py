@@ -1,4 +1,4 @@
-"""Anonymous callers are limited per IP address, key holders per key.
+"""Anonymous callers are limited per client (core.ratelimit.client_ip), key holders per key.
 
 Rates come from settings (API_RATE_ANONYMOUS, API_RATE_KEY) each time, so they can
 be changed per environment; a refused request gets 429 with Retry-After.
@@ -6,6 +6,8 @@ be changed per environment; a refused request gets 429 with Retry-After.
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from core.ratelimit import client_ip
 
 from .models import ApiKey
 
@@ -15,6 +17,10 @@ class AnonymousRateThrottle(SimpleRateThrottle):
 
     def get_rate(self):
         return settings.API_RATE_ANONYMOUS
+
+    def get_ident(self, request):
+        # The site's one client identity, so NUM_PROXIES plays no part.
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey):

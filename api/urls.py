@@ -2,6 +2,9 @@
 
 Other apps add their own routes under /api/v1/ in research_site/urls.py before this
 include (awards does); the catch-all at the end answers unknown API paths in JSON.
+The schema and the docs describe the API and hold no data: they are neither counted
+against the rate limits nor refused by them, so a reader who used up a limit can still
+read how the API works.
 """
 
 from django.urls import include, path, re_path
@@ -18,16 +21,19 @@ router.register("tokens", TokenViewSet, basename="token")
 router.register("grades", LatestGradeViewSet, basename="grade")
 router.register("articles", ArticleViewSet, basename="article")
 
+schema = SpectacularAPIView.as_view(api_version="v1", throttle_classes=[])
+docs = SpectacularSwaggerView.as_view(url_name="api:schema", throttle_classes=[])
+
 v1 = [
     path("", views.root, name="root"),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("schema/", schema, name="schema"),
     path("tokens/<slug:slug>/grades/", GradeHistoryView.as_view(), name="token-grades"),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
     path("v1/", include((v1, "api"))),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("docs/", docs, name="api-docs"),
     path("keys/", views.request_key, name="api-keys"),
     path("keys/confirm/<str:token>/", views.confirm_key, name="api-keys-confirm"),
     re_path(r"^v1/.*$", errors.not_found),

@@ -1,9 +1,9 @@
+import hashlib
 import secrets
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError
 from django.shortcuts import render
@@ -15,6 +15,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.links import absolute
+from core.ratelimit import allow as rate_allowed
+from core.ratelimit import client_ip
 
 from .models import ApiKey
 
@@ -50,14 +52,13 @@ class KeyRequestForm(forms.Form):
 
 
 def _too_many(email, request):
-    """At most API_KEY_REQUESTS_PER_HOUR links per address and per IP address."""
+    """At most API_KEY_REQUESTS_PER_HOUR links per address and per client."""
     limit = settings.API_KEY_REQUESTS_PER_HOUR
-    for ident in (f"email:{email.lower()}", f"ip:{request.META.get('REMOTE_ADDR', '')}"):
-        key = f"api-key-requests:{ident}"
-        cache.add(key, 0, 60 * 60)
-        if cache.incr(key) > limit:
-            return True
-    return False
+    email_hash = hashlib.sha256(email.lower().encode()).hexdigest()
+    return not (
+        rate_allowed("api-key-email", email_hash, limit, 60 * 60)
+        and rate_allowed("api-key-client", client_ip(request), limit, 60 * 60)
+    )
 
 
 @never_cache

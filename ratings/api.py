@@ -1,12 +1,19 @@
 """Tokens, latest grades and grade history in the public API (/api/v1/)."""
 
 import hashlib
+import json
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Model
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from core import caching
@@ -122,7 +129,7 @@ class LatestGradeViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         # Grades change once a day, when a refresh starts a new page-cache generation; until
         # then the same question gets the same answer from the cache (throttling still runs).
-        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        address = hashlib.sha256(self.question(request).encode()).hexdigest()
         key = f"api:grades:{caching.current_generation()}:{address}"
         data = cache.get(key)
         if data is None:
@@ -132,6 +139,49 @@ class LatestGradeViewSet(viewsets.ReadOnlyModelViewSet):
             data = self.get_paginated_response([latest_grade_row(row) for row in page]).data
             cache.set(key, data, settings.API_CACHE_SECONDS)
         return Response(data)
+
+    def question(self, request):
+        """What the request asks, as text: each parameter this endpoint understands at its
+        cleaned value (40 and 40.0 are one question), in a fixed order, and nothing else.
+
+        The same question spelt any way shares one cache entry, so a query string padded
+        with parameters we ignore cannot fill the cache; an invalid value is refused (400)
+        here, before the cache is looked at. What is left, distinct valid questions, is
+        bounded by the rate limit times API_CACHE_SECONDS per client.
+        """
+        queryset = self.get_queryset()
+        filterset = DjangoFilterBackend().get_filterset(request, queryset, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        cleaned = filterset.form.cleaned_data
+        filters = {name: value for name, value in cleaned.items() if value not in (None, "")}
+        ordering = OrderingFilter().get_ordering(request, queryset, self)
+        page_size = self.paginator.get_page_size(request)
+        cursor = self.paginator.decode_cursor(request)  # a cursor that is not ours: 404
+        site = request.build_absolute_uri("/")  # the links in the answer start with it
+        return json.dumps([site, filters, ordering, page_size, cursor], sort_keys=True, default=_plain)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # A cached page is shared by everyone who asks its question: its next and previous
+        # links carry that question's parameters only, never what one caller added.
+        known = {*self.filterset_class.base_filters, "ordering", "page_size"}
+        query = QueryDict(mutable=True)
+        for name in sorted(known & set(self.request.query_params)):
+            query.setlist(name, self.request.query_params.getlist(name))
+        self.paginator.base_url = self.request.build_absolute_uri(
+            f"{self.request.path}?{query.urlencode()}" if query else self.request.path
+        )
+        return page
+
+
+def _plain(value):
+    """A cleaned filter value as JSON: numbers as numbers, rows by their key, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Model):
+        return value.pk
+    return str(value)
 
 
 @extend_schema(summary="A token's daily grade history")

@@ -11,7 +11,7 @@ from pathlib import Path
 from celery.schedules import crontab
 
 # Every environment variable is read through this one object, with its type.
-from .environment import database, env, log_level, throttle_rate, time_of_day
+from .environment import database, env, log_level, proxy_hops, throttle_rate, time_of_day
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -178,10 +178,11 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # visitor including signed-in ones; previews never use them. Default 3600; dev 0; 0 = off.
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 
-# Proxies: the number of trusted proxy hops in front of the app, so rate limits read the
-# client's IP from X-Forwarded-For (core.ratelimit.client_ip). Default 0: the
-# socket's address is the client's.
-TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+# Proxies: how many proxies in front of the app each append the address they saw to
+# X-Forwarded-For (nginx alone: 1; a load balancer and nginx: 2). Every rate limit takes
+# the client from the entry that many places from the right (core.ratelimit.client_ip).
+# Default 0: the header is ignored and the socket's peer is the client.
+TRUSTED_PROXY_HOPS = env("TRUSTED_PROXY_HOPS", cast=proxy_hops, default=0)
 
 # The site's public address (scheme and host), which every link in an email is built on:
 # votes, sign-ups, API keys, newsletters. Never taken from a request's Host header. Default

@@ -74,6 +74,13 @@ def throttle_rate(value):
     raise ValueError(f"expected requests/period such as 30/minute, got {value!r}")
 
 
+def proxy_hops(value):
+    """How many proxies in front of the app append to X-Forwarded-For: a whole number, 0 or more."""
+    if value.strip().isdigit():
+        return int(value)
+    raise ValueError(f"expected the number of trusted proxies, 0 or more, got {value!r}")
+
+
 def log_level(value):
     """A logging level name such as INFO or WARNING (any case)."""
     if value.strip().upper() in logging.getLevelNamesMapping():

@@ -262,6 +262,7 @@ def test_secrets_starting_with_a_dollar_are_taken_as_written():
         ("EMAIL_USE_TLS", "ture"),
         ("API_RATE_ANONYMOUS", "30 per minute"),
         ("LOG_LEVEL", "loud"),
+        ("TRUSTED_PROXY_HOPS", "-1"),
         ("DATABASE_URL", "postgre://reader@db/research"),
         ("DATABASE_URL", ""),
     ],
