@@ -251,7 +251,7 @@ def _save_tokens(infos):
 
 def _save_sectors(names):
     """{name: sector id} for the names, creating missing sectors. A name whose slug is taken
-    by another spelling ("De-Fi" beside a stored "DeFi") joins that sector; a name with no
+    by another spelling ("DEFI" beside a stored "DeFi") joins that sector; a name with no
     ASCII letters or digits has no slug and is left out (providers report such rows)."""
     slug_of = {name: sector_slug(name) for name in sorted(names)}
     slug_of = {name: slug for name, slug in slug_of.items() if slug}

@@ -20,7 +20,7 @@ Empty optional cells mean "unknown". A row that cannot be read (a missing requir
 value, text where a number belongs, a bad date) is skipped and reported with its line
 number; the refresh then checks the remaining rows like any other provider's. So is a
 row whose sector name has no ASCII letter or digit to build its address from ("ИИ"), or
-that would share its address with another spelling earlier in the file ("De-Fi" after
+that would share its address with another spelling earlier in the file ("DEFI" after
 "DeFi": both /ratings/top/defi/). Text cells lose control characters (a line break in a
 name becomes a space).
 """
