@@ -389,7 +389,15 @@ CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {
     "task": "newsletters.resume_stalled_sends",
     "schedule": env.float("NEWSLETTERS_RESUME_SECONDS", default=60.0),
 }
-# Grade alerts have no beat entry: newsletters queues them when ratings sends grades_published.
+# Grade alerts go out when ratings sends grades_published. A day whose alerts met a mail
+# outage stays pending and is retried by beat: first after NEWSLETTERS_ALERT_RETRY_SECONDS
+# (300), then twice as long each time, up to NEWSLETTERS_ALERT_RETRY_MAX_SECONDS (3600).
+NEWSLETTERS_ALERT_RETRY_SECONDS = 5 * 60
+NEWSLETTERS_ALERT_RETRY_MAX_SECONDS = 60 * 60
+CELERY_BEAT_SCHEDULE["retry-grade-alerts"] = {
+    "task": "newsletters.retry_grade_alerts",
+    "schedule": 60.0,  # looks for due days every minute: one query on a one-row-a-day table
+}
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
 # with ANYMAIL_WEBHOOK_SECRET (default "") as "user:password" HTTP basic auth.
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
