@@ -8,6 +8,7 @@ from anymail.exceptions import AnymailWebhookValidationFailure
 from django.conf import settings
 
 from newsletters import tasks
+from newsletters.issues import alerts
 from newsletters.sending import sends
 from newsletters.subscriptions.suppression import suppress, suppression_for
 
@@ -20,8 +21,13 @@ def issue_published(sender, instance, **kwargs):
 
 
 def grades_published_send_alerts(sender, day, **kwargs):
-    """A day's grades are in: alert the subscribers who follow tokens that moved."""
-    tasks.send_grade_alerts.delay()
+    """A day's grades are in: alert the subscribers who follow tokens that moved. The day is
+    recorded first, so if the task cannot be queued beat's retry still sends it."""
+    alerts.record_day(day)
+    try:
+        tasks.send_grade_alerts.delay(day.isoformat())
+    except Exception:
+        logger.exception("Could not queue the grade alerts for %s; the retry task will send them.", day)
 
 
 def tracking_event(sender, event, esp_name, **kwargs):

@@ -3,6 +3,8 @@
 Their names are what Celery beat and queued messages know them by: they never change.
 """
 
+import datetime
+
 from celery import shared_task
 
 from newsletters.issues import alerts, briefing
@@ -31,8 +33,14 @@ def draft_daily_briefing():
 
 
 @shared_task(name="newsletters.send_grade_alerts")
-def send_grade_alerts():
-    alerts.send_grade_alerts()
+def send_grade_alerts(day=None):
+    """The alerts for ``day`` (an ISO date; default: the latest graded day)."""
+    alerts.send_grade_alerts(datetime.date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="newsletters.retry_grade_alerts")
+def retry_grade_alerts():
+    alerts.retry_due()
 
 
 @shared_task(

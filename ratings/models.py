@@ -4,8 +4,10 @@ Market figures are floats (double precision): they come from floats, feed NumPy 
 span twenty orders of magnitude; grades and components are small numbers on a 0-100 scale.
 """
 
+import re
+
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from core.caching import invalidate_on_change
 
@@ -24,7 +26,18 @@ class Sector(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("ratings:top", args=[self.slug])
+        """The sector's Top 10 page, or "" for a slug no URL can carry (empty or not ASCII,
+        stored before imports refused such names): pages list the sector without a link."""
+        if not URL_SLUG.fullmatch(self.slug or ""):
+            return ""
+        try:
+            return reverse("ratings:top", args=[self.slug])
+        except NoReverseMatch:
+            return ""
+
+
+# What the <slug:...> URL converter accepts.
+URL_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class Signal(models.IntegerChoices):
@@ -181,3 +194,18 @@ class RefreshRun(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.day} {self.status}"
+
+
+class RefreshLease(models.Model):
+    """Who may refresh now, on databases without advisory locks (SQLite under `make run`).
+
+    The holder renews ``expires_at`` as its refresh progresses; a holder that died stops
+    renewing, and once the lease has expired the next refresh takes it over.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    holder = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} held by {self.holder} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

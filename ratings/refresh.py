@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from core import caching
 
 from . import bulk, grading
+from .locking import RefreshBusy, refresh_lock
 from .models import GradeDay, MarketDay, RefreshRun, Sector, Token
 from .providers import MarketData, ProviderError
-from .providers.base import MARKET_FIELDS
+from .providers.base import MARKET_FIELDS, clean_info, sector_slug
 
 # Relative slack for OHLC consistency checks: providers round prices.
 TOLERANCE = 1e-6
@@ -42,6 +42,8 @@ class RefreshResult:
     tokens_graded: int = 0
     tokens_stale: int = 0
     rows_rejected: int = 0
+    # Why rows or sector tags were left out, e.g. "line 12: close is 'abc', not a number".
+    problems: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
 
 
@@ -81,18 +83,48 @@ def auto_days(end):
     return max(1, min((end - last).days + 1, settings.RATINGS_BACKFILL_DAYS))
 
 
+def last_complete_day(now=None):
+    """The latest UTC day whose daily candle has closed: yesterday (UTC), whatever the hour.
+    At 00:20 on day D that is D-1; D itself has only twenty minutes of trading."""
+    now = now or timezone.now()
+    return now.astimezone(datetime.UTC).date() - datetime.timedelta(days=1)
+
+
 def refresh(provider, *, end=None, days=None, limit=None, progress=None):
-    end = end or timezone.now().date()
-    days = days or auto_days(end)
+    """Grade `end` (default: the last complete UTC day) from `provider`. One refresh runs at
+    a time: while another holds the lock this raises RefreshBusy and does nothing."""
     progress = progress or (lambda stage, done, total: None)
+    with refresh_lock() as renew:
+
+        def reporting(stage, done, total):
+            renew()
+            progress(stage, done, total)
+
+        return _refresh(provider, end=end or last_complete_day(), days=days, limit=limit, progress=reporting)
+
+
+def _refresh(provider, *, end, days, limit, progress):
+    # Holding the lock, any run still marked running belongs to a refresh that died.
+    RefreshRun.objects.filter(status=RefreshRun.Status.RUNNING).update(
+        status=RefreshRun.Status.FAILED,
+        message="Stopped without finishing: its process died or was killed.",
+        finished_at=timezone.now(),
+    )
+    days = days or auto_days(end)
     run = RefreshRun.objects.create(provider=provider.name or type(provider).__name__, day=end, days=days)
     result = RefreshResult(run=run)
     try:
         started = time.perf_counter()
         progress("fetch", 0, 1)
         data = provider.fetch(end=end, days=days, limit=limit, progress=progress)
+        for info in data.tokens:
+            clean_info(info)
+        history_for = _backfill(provider, data, progress)
         progress("fetch", 1, 1)
         valid, result.rows_rejected = validate(data)
+        result.problems = [f"{where}: {why}" for where, why in data.rejected]
+        if history_for is not None:
+            history_valid, _ = validate(history_for)
         share = valid[:, -1].mean() if len(data.tokens) else 0.0
         if share < settings.RATINGS_MIN_VALID_SHARE:
             raise RefreshRejected(
@@ -101,6 +133,9 @@ def refresh(provider, *, end=None, days=None, limit=None, progress=None):
             )
         with transaction.atomic():
             tokens = _save_tokens(data.tokens)
+            if history_for is not None:
+                by_slug = {token.slug: token for token in tokens}
+                _write_market([by_slug[info.slug] for info in history_for.tokens], history_for, history_valid)
             history = _history(tokens, data.dates[0])
             result.timings["read"] = time.perf_counter() - started
 
@@ -124,7 +159,8 @@ def refresh(provider, *, end=None, days=None, limit=None, progress=None):
             run.status = RefreshRun.Status.DONE
             run.tokens_graded, run.tokens_stale = result.tokens_graded, result.tokens_stale
             run.rows_rejected = result.rows_rejected
-            run.message = "; ".join(f"{slug}: {why}" for slug, why in list(data.failed.items())[:20])
+            notes = [f"{slug}: {why}" for slug, why in data.failed.items()] + result.problems
+            run.message = "; ".join(notes[:20])
             run.finished_at = timezone.now()
             run.save()
             # Ratings pages and articles with live tables must show the new grades.
@@ -139,6 +175,31 @@ def refresh(provider, *, end=None, days=None, limit=None, progress=None):
         _finish(run, RefreshRun.Status.FAILED, f"{type(error).__name__}: {error}", result.rows_rejected)
         raise
     return result
+
+
+def _backfill(provider, data, progress):
+    """Stored-history-to-be for tokens new to a short refresh, from the provider's backfill
+    (CoinGecko: one chart call per such token), written before grading reads history.
+    None when the window is long enough to grade from, or nobody is new."""
+    if not data.tokens or len(data.dates) >= grading.HISTORY_NEEDED:
+        return None
+    first = data.dates[0]
+    slugs = [info.slug for info in data.tokens]
+    known = set(
+        Token.objects.filter(slug__in=slugs)
+        .filter(Exists(MarketDay.objects.filter(token=OuterRef("pk"), date__lt=first)))
+        .values_list("slug", flat=True)
+    )
+    fresh = [info for info in data.tokens if info.slug not in known]
+    if not fresh:
+        return None
+    days = max(1, settings.RATINGS_BACKFILL_DAYS - len(data.dates))
+    history = provider.backfill(fresh, end=first - datetime.timedelta(days=1), days=days, progress=progress)
+    if history is None:
+        return None
+    for info, failure in history.failed.items():
+        data.failed.setdefault(info, f"history: {failure}")
+    return history
 
 
 def _finish(run, status, message, rejected):
@@ -170,12 +231,8 @@ def _save_tokens(infos):
     if changed:
         Token.objects.bulk_update(changed, descriptive, batch_size=500)
 
-    sector_names = sorted({name for info in infos for name in info.sectors})
-    if sector_names:
-        Sector.objects.bulk_create(
-            [Sector(name=name, slug=slugify(name)) for name in sector_names], ignore_conflicts=True
-        )
-        sector_ids = dict(Sector.objects.filter(name__in=sector_names).values_list("name", "id"))
+    sector_ids = _save_sectors({name for info in infos for name in info.sectors})
+    if sector_ids:
         Through = Token.sectors.through
         new_slugs = {token.slug for token in new}
         Through.objects.bulk_create(
@@ -184,11 +241,34 @@ def _save_tokens(infos):
                 for info in infos
                 if info.slug in new_slugs
                 for name in info.sectors
+                if name in sector_ids
             ],
             batch_size=5000,
             ignore_conflicts=True,
         )
     return [existing[info.slug] for info in infos]
+
+
+def _save_sectors(names):
+    """{name: sector id} for the names, creating missing sectors. A name whose slug is taken
+    by another spelling ("DEFI" beside a stored "DeFi") joins that sector; a name with no
+    ASCII letters or digits has no slug and is left out (providers report such rows)."""
+    slug_of = {name: sector_slug(name) for name in sorted(names)}
+    slug_of = {name: slug for name, slug in slug_of.items() if slug}
+    if not slug_of:
+        return {}
+    first_name = {}
+    for name, slug in slug_of.items():
+        first_name.setdefault(slug, name)
+    Sector.objects.bulk_create(
+        [Sector(name=name, slug=slug) for slug, name in first_name.items()], ignore_conflicts=True
+    )
+    stored = Sector.objects.filter(Q(name__in=slug_of) | Q(slug__in=first_name))
+    by_name, by_slug = {}, {}
+    for sector_id, name, slug in stored.values_list("id", "name", "slug"):
+        by_name[name], by_slug[slug] = sector_id, sector_id
+    ids = {name: by_name.get(name) or by_slug.get(slug) for name, slug in slug_of.items()}
+    return {name: sector_id for name, sector_id in ids.items() if sector_id is not None}
 
 
 def _history(tokens, first_day):
@@ -315,4 +395,7 @@ def _raise_all_time_highs(ids, highs):
     bulk.raise_column(Token._meta.db_table, "all_time_high", ids[seen], highs[seen])
 
 
-__all__ = ["MarketData", "RefreshRejected", "RefreshResult", "refresh", "validate"]
+__all__ = [
+    "MarketData", "RefreshBusy", "RefreshRejected", "RefreshResult", "last_complete_day", "refresh",
+    "validate",
+]  # fmt: skip

@@ -1,12 +1,13 @@
 """The app's models by concern; imported here so newsletters.models.X names each of them."""
 
 from newsletters.models.issues import NewsletterIndexPage, NewsletterIssuePage, NewsletterPage
-from newsletters.models.sending import Delivery, GradeAlert, Send
+from newsletters.models.sending import Delivery, GradeAlert, GradeAlertDay, Send
 from newsletters.models.subscriptions import Subscriber, Subscription, TokenFollow
 
 __all__ = [
     "Delivery",
     "GradeAlert",
+    "GradeAlertDay",
     "NewsletterIndexPage",
     "NewsletterIssuePage",
     "NewsletterPage",

@@ -7,6 +7,7 @@ batches by workers and marked sent one message at a time.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from newsletters.models.issues import NewsletterIssuePage
 from newsletters.models.subscriptions import Subscriber
@@ -88,14 +89,46 @@ class Delivery(models.Model):
         return f"{self.send} to {self.subscriber}"
 
 
+class GradeAlertDay(models.Model):
+    """Where one graded day's alerts stand. PENDING until every subscriber whose follows
+    triggered has been mailed; a run that meets a mail outage leaves the day PENDING with
+    its error and a time for the next try, and beat retries it then (back-off doubling
+    from NEWSLETTERS_ALERT_RETRY_SECONDS up to NEWSLETTERS_ALERT_RETRY_MAX_SECONDS).
+    SENDING is a run's claim on the day, taken under a row lock, so two workers never run
+    the same day at once; a claim past ``claimed_until`` belongs to a run that died."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    day = models.DateField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    alerts_sent = models.PositiveIntegerField(default=0, help_text="Emails sent for the day so far.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"Grade alerts for {self.day}: {self.status}"
+
+
 class GradeAlert(models.Model):
-    """The one grade-alert email a subscriber gets for a day's grades."""
+    """The one grade-alert email a subscriber gets for a day's grades. A row without
+    ``sent_at`` but with an ``error`` was refused for good (e.g. no such mailbox)."""
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="grade_alerts")
     day = models.DateField()
     changes = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subscriber", "day"], name="one_grade_alert_per_day")]

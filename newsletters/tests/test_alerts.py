@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from newsletters.issues.alerts import send_grade_alerts, triggers
-from newsletters.models import GradeAlert, Subscriber, TokenFollow
+from newsletters.models import GradeAlert, GradeAlertDay, Subscriber, TokenFollow
 from newsletters.subscriptions import links
 from newsletters.tests.factories import SubscriberFactory, TokenFactory, TokenFollowFactory, grade_token
 from ratings.models import GradeDay
@@ -166,9 +166,10 @@ def test_follows_and_both_days_grades_are_read_in_one_query(db):
     reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     follow_reads = [sql for sql in reads if 'FROM "newsletters_tokenfollow"' in sql]
     assert len(follow_reads) == 1
-    # Besides it: the latest graded day, then per subscriber only the alert row's own writes.
-    assert len(reads) == 2
-    assert len(queries.captured_queries) <= 2 + 4 * 4
+    # Besides it: the latest graded day and the day's state row (read, then locked to claim
+    # the day); then per subscriber only the alert row's own writes, and the day's finish.
+    assert len(reads) == 4
+    assert len(queries.captured_queries) <= 11 + 4 * 4
     assert len(mail.outbox) == 4
     assert all("4 tokens you follow moved" in m.alternatives[0][0] for m in mail.outbox)
 
@@ -207,6 +208,7 @@ def test_the_daily_refresh_sends_the_days_alerts_once(db, settings):
     for grade in GradeDay.objects.filter(date=today).select_related("token"):
         TokenFollowFactory(subscriber=subscriber, token=grade.token, min_change=1)
     GradeDay.objects.filter(date=today).delete()  # as if today had not been graded yet
+    GradeAlertDay.objects.all().delete()
 
     refresh_daily.delay()
 
@@ -216,7 +218,8 @@ def test_the_daily_refresh_sends_the_days_alerts_once(db, settings):
     assert len(mail.outbox) == 1
 
 
-def test_alerts_are_not_also_scheduled_separately():
+def test_alerts_go_out_after_the_refresh_and_beat_only_retries_pending_days():
     tasks = [entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()]
     assert "ratings.refresh_daily" in tasks
     assert "newsletters.send_grade_alerts" not in tasks  # they run right after the refresh instead
+    assert "newsletters.retry_grade_alerts" in tasks

@@ -3,6 +3,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.text import slugify
+
+from core.safe_text import one_line
 
 MARKET_FIELDS = ("open", "high", "low", "close", "volume", "market_cap", "circulating_supply", "total_supply")
 
@@ -24,6 +27,28 @@ class TokenInfo:
     total_supply: float | None = None
     max_supply: float | None = None
     all_time_high: float | None = None
+
+
+# Longest text stored per field (the model's column widths).
+NAME_LENGTH, SYMBOL_LENGTH, CHAIN_LENGTH, SECTOR_LENGTH = 120, 30, 60, 60
+
+
+def sector_slug(name):
+    """A sector's web address part: ASCII letters, digits and dashes; "" when the name has
+    none ("ИИ", "🚀"), and such a name cannot be stored."""
+    return slugify(name)[:SECTOR_LENGTH].strip("-")
+
+
+def clean_info(info):
+    """Make a provider's text safe to store and to show anywhere, an email subject included:
+    control and format characters out (CR, LF and TAB become spaces), trimmed, capped to
+    the column. A name left empty falls back to the slug."""
+    info.name = one_line(info.name, NAME_LENGTH) or info.slug
+    info.symbol = one_line(info.symbol, SYMBOL_LENGTH)
+    info.chain = one_line(info.chain, CHAIN_LENGTH)
+    sectors = (one_line(name, SECTOR_LENGTH) for name in info.sectors)
+    info.sectors = tuple(dict.fromkeys(name for name in sectors if name))
+    return info
 
 
 @dataclass
@@ -66,3 +91,9 @@ class MarketDataProvider(ABC):
         (largest first where the source ranks them). Raise ProviderError when nothing
         usable can be fetched; report per-token failures in MarketData.failed.
         `progress(stage, done, total)`, when given, is called as work advances."""
+
+    def backfill(self, tokens, *, end, days, progress=None) -> MarketData | None:
+        """History for `tokens` (TokenInfo from this provider's fetch) that have none stored:
+        `days` days ending on `end`, or None if the provider has no cheaper way than its
+        fetch. A short daily refresh asks for it for tokens new to the list."""
+        return None

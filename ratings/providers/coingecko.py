@@ -1,9 +1,16 @@
 """A client for CoinGecko's public API and any server that answers in its shape.
 
-Two endpoints are used: /coins/markets (tokens ranked by market cap, with today's
-figures and supplies) and /coins/{id}/market_chart?interval=daily (a daily series of
-prices, market caps and volumes). The chart carries closes only, so a day's open is
-the previous close and its high and low are the larger and smaller of the two.
+Two endpoints are used: /coins/markets (tokens ranked by market cap, 250 a page, with
+the current price, the last 24 hours' high, low, change and volume, and supplies) and
+/coins/{id}/market_chart?interval=daily (a daily series of prices, market caps and
+volumes). The chart carries closes only, so a day's open is the previous close and its
+high and low are the larger and smaller of the two.
+
+The daily refresh (one day: the one that closed at 00:00 UTC) reads the markets list
+alone: 24 requests for 6,000 tokens. Its figures, taken minutes after midnight, stand for
+the day that just closed. Chart calls, one per token, are made only for longer windows
+(a first load, a catch-up after missed days) and to backfill the history of tokens new
+to the list (`backfill`).
 
 Every request waits for its turn under a requests-per-minute limit, times out, and is
 retried with exponential back-off on timeouts, connection errors, 5xx answers and
@@ -15,6 +22,7 @@ be fetched the whole refresh fails and nothing changes.
 
 import datetime
 import email.utils
+import re
 import time
 
 import numpy as np
@@ -23,6 +31,8 @@ import requests
 from .base import MarketData, MarketDataProvider, ProviderError, TokenInfo, date_range
 
 USER_AGENT = "token-research-ratings/1.0"
+# CoinGecko's coin ids are slugs; the id becomes the token's slug and its page's address.
+COIN_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,119}")
 
 
 class RateLimiter:
@@ -152,6 +162,10 @@ class CoinGeckoProvider(MarketDataProvider):
                 if not isinstance(coin_id, str) or not coin_id.strip():
                     rejected.append((f"markets page {page} entry {position + 1}", "no coin id"))
                     continue
+                if not COIN_ID.fullmatch(coin_id.strip().lower()):
+                    where = f"markets page {page} entry {position + 1}"
+                    rejected.append((where, f"coin id {coin_id[:40]!r} is not a slug"))
+                    continue
                 entries.append(entry)
             progress("fetch", min(page * self.per_page, wanted), wanted)
             if len(answer) < self.per_page:
@@ -184,10 +198,19 @@ class CoinGeckoProvider(MarketDataProvider):
         data = MarketData.empty(tokens, date_range(end, days))
         data.rejected = rejected
         today = datetime.datetime.now(datetime.UTC).date()
-        if days == 1 and end == today:
+        if days == 1 and end >= today - datetime.timedelta(days=1):
             self._snapshot(data, entries)
         else:
             self._charts(data, entries, end, today, progress)
+        return data
+
+    def backfill(self, tokens, *, end, days, progress=None):
+        """Daily history from each token's chart: one request per token."""
+        progress = progress or (lambda stage, done, total: None)
+        data = MarketData.empty(tokens, date_range(end, days))
+        entries = [{"id": info.provider_ids.get("coingecko", info.slug)} for info in tokens]
+        today = datetime.datetime.now(datetime.UTC).date()
+        self._charts(data, entries, end, today, progress)
         return data
 
     def _snapshot(self, data, entries):

@@ -18,7 +18,11 @@ Columns (names as in the header, any order; UTF-8, comma-separated):
 
 Empty optional cells mean "unknown". A row that cannot be read (a missing required
 value, text where a number belongs, a bad date) is skipped and reported with its line
-number; the refresh then checks the remaining rows like any other provider's.
+number; the refresh then checks the remaining rows like any other provider's. So is a
+row whose sector name has no ASCII letter or digit to build its address from ("ИИ"), or
+that would share its address with another spelling earlier in the file ("DEFI" after
+"DeFi": both /ratings/top/defi/). Text cells lose control characters (a line break in a
+name becomes a space).
 """
 
 import csv
@@ -28,7 +32,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import MARKET_FIELDS, MarketData, MarketDataProvider, ProviderError, TokenInfo, date_range
+from core.safe_text import one_line
+
+from .base import (
+    MARKET_FIELDS,
+    SECTOR_LENGTH,
+    MarketData,
+    MarketDataProvider,
+    ProviderError,
+    TokenInfo,
+    date_range,
+    sector_slug,
+)
 
 REQUIRED = ("token_id", "symbol", "name", "date", "close", "volume")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -46,6 +61,30 @@ def _number(row, column, required=False):
         raise ValueError(f"{column} is {text[:30]!r}, not a number") from None
 
 
+def _sectors(cell, line, seen):
+    """The row's sector names; a ValueError names the sector that cannot be stored. `seen`
+    maps each slug to the first name given it in the file and that name's line."""
+    names = []
+    for raw in (cell or "").split(";"):
+        name = one_line(raw, SECTOR_LENGTH)
+        if not name:
+            continue
+        slug = sector_slug(name)
+        if not slug:
+            raise ValueError(
+                f"sector {name!r} has no ASCII letter or digit to build its web address from; "
+                "add a Latin spelling"
+            )
+        first, first_line = seen.setdefault(slug, (name, line))
+        if first != name:
+            raise ValueError(
+                f"sector {name!r} and {first!r} (line {first_line}) would share the address "
+                f"/ratings/top/{slug}/; spell them the same"
+            )
+        names.append(name)
+    return tuple(dict.fromkeys(names))
+
+
 class CsvProvider(MarketDataProvider):
     name = "csv"
 
@@ -58,6 +97,7 @@ class CsvProvider(MarketDataProvider):
         dates = date_range(end, days)
         column_of = {day: index for index, day in enumerate(dates)}
         tokens, rows_of, cells, rejected = [], {}, [], []
+        sector_names = {}  # slug -> (the first name seen with it, its line)
         try:
             with self.path.open(newline="", encoding="utf-8") as handle:
                 reader = csv.DictReader(handle)
@@ -84,6 +124,7 @@ class CsvProvider(MarketDataProvider):
                             **{c: _number(row, c) for c in ("open", "high", "low")},
                         }
                         max_supply = _number(row, "max_supply")
+                        sectors = _sectors(row.get("sectors"), reader.line_num, sector_names)
                     except (ValueError, TypeError) as error:
                         rejected.append((line, str(error)))
                         continue
@@ -99,9 +140,7 @@ class CsvProvider(MarketDataProvider):
                     info.name = (row["name"] or "").strip()[:120] or slug
                     info.symbol = (row["symbol"] or "").strip().upper()[:30] or slug[:10].upper()
                     info.chain = (row.get("chain") or "").strip()[:60]
-                    info.sectors = tuple(
-                        s.strip()[:60] for s in (row.get("sectors") or "").split(";") if s.strip()
-                    )
+                    info.sectors = sectors
                     info.provider_ids = {"csv": slug}
                     if not np.isnan(max_supply):
                         info.max_supply = max_supply

@@ -91,8 +91,3 @@ def grade(value):
 @register.filter
 def token_url(slug):
     return f"{reverse('ratings:table')}{slug}/"
-
-
-@register.filter
-def top_url(slug):
-    return f"{reverse('ratings:top_index')}{slug}/"

@@ -1,6 +1,8 @@
 """Small providers for tests: fixed arrays, or another provider with some damage done."""
 
 import datetime
+import sys
+import time
 
 import numpy as np
 
@@ -65,3 +67,28 @@ class DamagedProvider(MarketDataProvider):
                 values[row, :] = np.nan
             data.failed[data.tokens[row].slug] = "HTTP 500 after 3 tries"
         return data
+
+
+class SlowProvider(MarketDataProvider):
+    """Another provider that takes `seconds` to answer, as a long CoinGecko run does."""
+
+    name = "slow"
+
+    def __init__(self, inner, seconds):
+        self.inner, self.seconds = inner, seconds
+
+    def fetch(self, *, end, days, limit=None, progress=None):
+        time.sleep(self.seconds)
+        return self.inner.fetch(end=end, days=days, limit=limit)
+
+
+class StallingProvider(MarketDataProvider):
+    """Says "fetching" on stdout once its refresh holds the lock, then hangs."""
+
+    name = "stalling"
+
+    def fetch(self, *, end, days, limit=None, progress=None):
+        sys.stdout.write("fetching\n")
+        sys.stdout.flush()
+        time.sleep(600)
+        raise ProviderError("stalled")

@@ -271,3 +271,79 @@ def test_refresh_through_the_client_flags_the_token_whose_chart_failed(server):
     assert Token.objects.get(slug="gamma").is_stale
     assert GradeDay.objects.filter(date=TODAY).count() == 2
     assert "gamma: GET /coins/gamma/market_chart failed after 3 tries: rate limited" in result.run.message
+
+
+YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+
+def seed_history(slugs, days=30):
+    """`days` days of stored market data and grades, ending the day before YESTERDAY."""
+    from ratings.refresh import refresh
+
+    from .helpers import FixedProvider, series_data
+
+    closes = np.linspace(10, 12, days) * np.arange(1, len(slugs) + 1)[:, None]
+    end = YESTERDAY - datetime.timedelta(days=1)
+    refresh(FixedProvider(series_data(end, closes, slugs=slugs)), end=end, days=days)
+
+
+def requests_to(server, kind):
+    return [path for path, _, _ in server.requests if path.endswith(kind)]
+
+
+@pytest.mark.django_db
+def test_a_daily_refresh_of_n_tokens_makes_one_markets_call_per_250_and_no_chart_calls(server):
+    from ratings.models import GradeDay
+    from ratings.refresh import refresh
+
+    count = 600
+    slugs = [f"coin-{n:03d}" for n in range(count)]
+    seed_history(slugs)
+    entries = [market_entry(slug, 1000.0 - n) for n, slug in enumerate(slugs)]
+    server.on("/api/v3/coins/markets", *[(200, {}, entries[i : i + 250]) for i in range(0, count, 250)])
+    client = HttpClient(server.url, requests_per_minute=0)
+    server.requests.clear()
+
+    result = refresh(CoinGeckoProvider(client=client), end=YESTERDAY, days=1, limit=count)
+
+    assert len(requests_to(server, "/coins/markets")) == -(-count // 250) == 3
+    assert [q["per_page"] for _, q, _ in server.requests] == [["250"]] * 3
+    assert requests_to(server, "/market_chart") == []
+    assert result.tokens_graded == count
+    assert GradeDay.objects.filter(date=YESTERDAY).count() == count
+
+
+@pytest.mark.django_db
+def test_a_token_new_to_the_list_is_backfilled_from_its_chart_alone(server, settings):
+    from ratings.models import GradeDay, MarketDay
+    from ratings.refresh import refresh
+
+    settings.RATINGS_BACKFILL_DAYS = 60
+    seed_history(["alpha", "beta", "gamma"])
+    entries = [market_entry(slug, 10 + n) for n, slug in enumerate(["alpha", "beta", "gamma", "newcoin"])]
+    server.on("/api/v3/coins/markets", (200, {}, entries))
+    server.on("/api/v3/coins/newcoin/market_chart", (200, {}, chart(70, 5)))
+    client = HttpClient(server.url, requests_per_minute=0)
+    server.requests.clear()
+
+    result = refresh(CoinGeckoProvider(client=client), end=YESTERDAY, days=1, limit=4)
+
+    assert requests_to(server, "/market_chart") == ["/api/v3/coins/newcoin/market_chart"]
+    assert len(requests_to(server, "/coins/markets")) == 1
+    history = MarketDay.objects.filter(token__slug="newcoin", date__lt=YESTERDAY)
+    assert history.count() == 59  # the backfill: every day before the refreshed one
+    assert result.tokens_graded == 4
+    assert GradeDay.objects.filter(token__slug="newcoin", date=YESTERDAY).exists()
+
+
+@pytest.mark.django_db
+def test_provider_text_is_cleaned_before_it_is_stored(server):
+    from ratings.models import Token
+    from ratings.refresh import refresh
+
+    entries = [market_entry("evil", 10, name="Evil\r\nBcc: x@y\u200b", symbol="ev\til\x07")]
+    server.on("/api/v3/coins/markets", (200, {}, entries))
+    server.on("/api/v3/coins/evil/market_chart", (200, {}, chart(40, 5)))
+    refresh(provider(server, FakeTime()), end=YESTERDAY, days=30, limit=1)
+    token = Token.objects.get(slug="evil")
+    assert (token.name, token.symbol) == ("Evil Bcc: x@y", "EV IL")

@@ -82,3 +82,69 @@ def test_refresh_ratings_with_an_unreadable_csv_fails_cleanly(tmp_path):
     with pytest.raises(CommandError, match="not a readable UTF-8 CSV"):
         call_command("refresh_ratings", "--provider", "csv", "--csv", str(path), "--date", str(END))
     assert not Token.objects.exists()
+
+
+def sector_rows(rows):
+    """Rows for a token per (line, sectors cell), one day each."""
+    return [
+        f"{slug},{slug[:3].upper()},{slug.title()},{END},1,1,1,1,100,,,,,{sectors}" for slug, sectors in rows
+    ]
+
+
+def test_sector_names_that_would_share_an_address_or_have_none_are_row_errors(tmp_path):
+    rows = sector_rows(
+        [
+            ("alpha", "DeFi;AI"),
+            ("beta", "DEFI"),  # line 3: slugifies to "defi" like DeFi on line 2
+            ("gamma", "ИИ"),  # line 4: no ASCII letter or digit, no slug
+            ("delta", "🚀;DeFi"),  # line 5
+            ("eps", "defi "),  # line 6: another spelling again
+            ("zeta", "AI;DeFi"),  # the same spellings are fine
+        ]
+    )
+    data = CsvProvider(write_csv(tmp_path / "m.csv", rows)).fetch(end=END, days=1)
+
+    assert [t.slug for t in data.tokens] == ["alpha", "zeta"]
+    reasons = dict(data.rejected)
+    assert reasons["line 3"] == (
+        "sector 'DEFI' and 'DeFi' (line 2) would share the address /ratings/top/defi/; spell them the same"
+    )
+    assert reasons["line 4"].startswith("sector 'ИИ' has no ASCII letter or digit")
+    assert reasons["line 5"].startswith("sector '🚀' has no ASCII letter or digit")
+    assert "'defi' and 'DeFi' (line 2)" in reasons["line 6"]
+
+
+@pytest.mark.django_db
+def test_the_command_lists_sector_errors_and_imports_the_rest(tmp_path, capsys):
+    from ratings.models import Sector
+
+    Sector.objects.create(name="Defi", slug="defi")  # stored earlier by another spelling
+    path = write_csv(
+        tmp_path / "m.csv",
+        [row.replace("DePIN;AI", "DeFi;AI") for row in history_rows("alpha")]
+        + [row.replace("DePIN;AI", "ИИ") for row in history_rows("beta")],
+    )
+    call_command(
+        "refresh_ratings", "--provider", "csv", "--csv", str(path), "--date", str(END), "--days", "30"
+    )
+    out = capsys.readouterr().out
+    assert "Graded 1 tokens" in out and "30 rows rejected" in out
+    assert "line 32: sector 'ИИ' has no ASCII letter or digit" in out
+    alpha = Token.objects.get(slug="alpha")
+    # "DeFi" joins the stored "Defi" that owns the address, instead of failing on it.
+    assert sorted(alpha.sectors.values_list("slug", flat=True)) == ["ai", "defi"]
+    assert Sector.objects.filter(slug="defi").count() == 1
+
+
+@pytest.mark.django_db
+def test_control_characters_in_names_never_reach_the_database(tmp_path):
+    from ratings.refresh import refresh
+
+    rows = [
+        row.replace(",Alpha,", ',"Evil\r\nBcc: x@y\u202e",').replace("DePIN;AI", "De\tFi\x00;AI")
+        for row in history_rows("alpha")
+    ]
+    refresh(CsvProvider(write_csv(tmp_path / "m.csv", rows)), end=END, days=30)
+    token = Token.objects.get(slug="alpha")
+    assert token.name == "Evil Bcc: x@y"
+    assert sorted(token.sectors.values_list("name", flat=True)) == ["AI", "De Fi"]

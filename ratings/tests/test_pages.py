@@ -167,3 +167,28 @@ def test_article_embeds_a_live_top_tokens_table(client, blog_index, graded):
     Token.objects.filter(pk=leader.pk).update(trader_grade=100)
     block = soup(client.get(article.url)).select_one(".top-tokens-block")
     assert block.select_one("tbody td:nth-of-type(2) a").text == leader.name
+
+
+@pytest.mark.parametrize("odd_slug", ["", "ии", "de fi"])
+def test_a_sector_stored_with_an_odd_slug_never_breaks_a_page(client, blog_index, graded, odd_slug):
+    """Slugs stored before imports refused such names: every page lists the sector without a link."""
+    from blog.tests.factories import ArticlePageFactory, body, paragraph
+
+    odd = Sector.objects.create(name="ИИ токены", slug=odd_slug)
+    token = Token.objects.exclude(graded_on=None).first()
+    token.sectors.add(odd)
+    value = {"heading": "Odd sector", "sector": odd.pk, "grade": "trader", "count": 5}
+    article = ArticlePageFactory(parent=blog_index, body=body(paragraph(), ("top_tokens", value)))
+
+    assert client.get("/ratings/top/defi/").status_code == 200
+    block = soup(client.get(article.url)).select_one(".top-tokens-block")
+    assert block.select_one("p.meta a")["href"] == "/ratings/"  # the whole table instead
+    assert token.name in [a.text for a in block.select("tbody td:nth-of-type(2) a")]
+    for url in ["/ratings/top/", "/ratings/", f"/ratings/{token.slug}/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "ИИ токены" in response.content.decode(), url
+    top = soup(client.get("/ratings/top/"))
+    assert "ИИ токены" in [li.text for li in top.select("main li") if not li.a]
+    assert top.find("a", string="Top 10 DeFi tokens")["href"] == "/ratings/top/defi/"
+    assert client.get("/api/v1/tokens/").status_code == 200

@@ -179,14 +179,55 @@ def test_command_rejects_bad_options_clearly(arguments, message):
     assert not GradeDay.objects.exists()
 
 
-def test_daily_task_grades_today_and_catches_up(settings):
+def test_daily_task_grades_the_last_complete_day_and_catches_up(settings, monkeypatch):
     settings.RATINGS_PROVIDER_OPTIONS = {"demo": {"seed": 7, "universe": 150}}
     settings.RATINGS_TOKENS = 25
     settings.RATINGS_BACKFILL_DAYS = 30
+    # Beat's time: 00:20 UTC on 1 October, twenty minutes into a day that has barely begun.
+    clock = datetime.datetime(2025, 10, 1, 0, 20, tzinfo=datetime.UTC)
+    monkeypatch.setattr(refresh_module.timezone, "now", lambda: clock)
+
     outcome = refresh_daily.delay().get()
-    today = datetime.datetime.now(datetime.UTC).date()
-    assert outcome == {"day": today.isoformat(), "graded": 25, "stale": 0}
-    assert GradeDay.objects.filter(date=today).count() == 25
+
+    assert outcome == {"day": "2025-09-30", "graded": 25, "stale": 0}
+    assert GradeDay.objects.filter(date=END).count() == 25
+    assert not GradeDay.objects.filter(date=END + datetime.timedelta(days=1)).exists()
     assert RefreshRun.objects.get().days == 30
-    refresh_daily.delay()
-    assert RefreshRun.objects.first().days == 1  # nothing missed: just today again
+
+    clock = datetime.datetime(2025, 10, 1, 23, 59, 59, tzinfo=datetime.UTC)  # still day D: D-1 again
+    assert refresh_daily.delay().get()["day"] == "2025-09-30"
+    assert RefreshRun.objects.first().days == 1
+    clock = datetime.datetime(2025, 10, 2, 0, 20, tzinfo=datetime.UTC)
+    assert refresh_daily.delay().get()["day"] == "2025-10-01"
+    assert RefreshRun.objects.first().days == 2  # nothing missed: the last stored day and the new one
+
+
+@pytest.mark.parametrize(
+    ("now", "day"),
+    [
+        (datetime.datetime(2025, 10, 1, 0, 0, tzinfo=datetime.UTC), datetime.date(2025, 9, 30)),
+        (datetime.datetime(2025, 10, 1, 0, 20, tzinfo=datetime.UTC), datetime.date(2025, 9, 30)),
+        (datetime.datetime(2025, 10, 1, 23, 59, tzinfo=datetime.UTC), datetime.date(2025, 9, 30)),
+        # 01:30 in Berlin is still 30 September in UTC: the day before is the 29th.
+        (
+            datetime.datetime(2025, 10, 1, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+            datetime.date(2025, 9, 29),
+        ),
+    ],
+)
+def test_the_last_complete_day_is_yesterday_in_utc(now, day):
+    assert refresh_module.last_complete_day(now) == day
+
+
+def test_the_broker_never_hands_out_a_refresh_that_is_still_running(settings):
+    from research_site.celery import app
+
+    # A message unacknowledged (acks_late) for visibility_timeout seconds goes to another worker.
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    assert visibility == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert app.conf.task_acks_late
+    assert refresh_daily.soft_time_limit < refresh_daily.time_limit < visibility
+    assert refresh_daily.time_limit == settings.RATINGS_REFRESH_TIME_LIMIT
+    assert refresh_daily.time_limit > settings.RATINGS_REFRESH_LEASE_SECONDS
+    schedule = settings.CELERY_BEAT_SCHEDULE["refresh-ratings"]["schedule"]
+    assert (schedule.hour, schedule.minute) == ({0}, {20})

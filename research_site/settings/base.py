@@ -208,6 +208,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late a task's message is acknowledged when the task ends. The Redis broker
+# hands a message that is still unacknowledged after visibility_timeout seconds to
+# another worker: a task running longer than that runs twice at once. So the timeout
+# (6 hours) must exceed every task's hard time limit; the longest is the daily ratings
+# refresh (RATINGS_REFRESH_TIME_LIMIT below, 5 hours). ratings/tests/test_refresh.py
+# holds the inequality. (The filesystem broker of `make run` never redelivers.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "core.tasks.publish_scheduled_pages",
@@ -272,9 +279,19 @@ RATINGS_TOKENS = env.int("RATINGS_TOKENS", default=6000)  # tokens per refresh, 
 RATINGS_BACKFILL_DAYS = 365  # days fetched when nothing is stored yet
 RATINGS_MIN_VALID_SHARE = 0.5  # below this share of valid tokens a day is rejected whole
 RATINGS_PER_PAGE = 50  # tokens per page of the ratings table
+# The daily refresh's Celery time limits, in seconds: at the soft one (4 h 45 min) it
+# stops, marks its run failed and keeps the last good grades; at the hard one (5 h) the
+# worker process is killed. Both stay below CELERY_BROKER_TRANSPORT_OPTIONS'
+# visibility_timeout (6 h), so the broker never redelivers a refresh that is still running.
+RATINGS_REFRESH_TIME_LIMIT = 5 * 60 * 60
+RATINGS_REFRESH_SOFT_TIME_LIMIT = RATINGS_REFRESH_TIME_LIMIT - 15 * 60
+# Where PostgreSQL's advisory lock is missing (SQLite), one refresh at a time is kept by a
+# lease that its refresh renews as it progresses; a dead refresh's lease frees after this.
+RATINGS_REFRESH_LEASE_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE["refresh-ratings"] = {
     "task": "ratings.refresh_daily",
-    "schedule": crontab(hour=0, minute=20),  # daily candles close at 00:00 UTC
+    # Daily candles close at 00:00 UTC; at 00:20 the task grades the day that just closed.
+    "schedule": crontab(hour=0, minute=20),
 }
 
 
@@ -378,7 +395,15 @@ CELERY_BEAT_SCHEDULE["resume-stalled-sends"] = {
     "task": "newsletters.resume_stalled_sends",
     "schedule": env.float("NEWSLETTERS_RESUME_SECONDS", default=60.0),
 }
-# Grade alerts have no beat entry: newsletters queues them when ratings sends grades_published.
+# Grade alerts go out when ratings sends grades_published. A day whose alerts met a mail
+# outage stays pending and is retried by beat: first after NEWSLETTERS_ALERT_RETRY_SECONDS
+# (300), then twice as long each time, up to NEWSLETTERS_ALERT_RETRY_MAX_SECONDS (3600).
+NEWSLETTERS_ALERT_RETRY_SECONDS = 5 * 60
+NEWSLETTERS_ALERT_RETRY_MAX_SECONDS = 60 * 60
+CELERY_BEAT_SCHEDULE["retry-grade-alerts"] = {
+    "task": "newsletters.retry_grade_alerts",
+    "schedule": 60.0,  # looks for due days every minute: one query on a one-row-a-day table
+}
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
 # with ANYMAIL_WEBHOOK_SECRET (default "") as "user:password" HTTP basic auth.
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ratings.providers import PROVIDERS, ProviderError, get_provider
-from ratings.refresh import RefreshRejected, refresh
+from ratings.refresh import RefreshBusy, RefreshRejected, refresh
 
 STAGE_NAMES = {"fetch": "Fetching", "write": "Storing"}
 
@@ -63,7 +63,9 @@ class Command(BaseCommand):
             help="Days of history to fetch, ending on --date (default: since the last stored day, "
             f"or {settings.RATINGS_BACKFILL_DAYS} on an empty database).",
         )
-        parser.add_argument("--date", type=parse_date, help="The day to grade (default: today, UTC).")
+        parser.add_argument(
+            "--date", type=parse_date, help="The day to grade (default: yesterday, the last whole UTC day)."
+        )
         parser.add_argument(
             "--csv",
             dest="csv_path",
@@ -83,7 +85,7 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stdout) if verbosity else None
         try:
             result = refresh(source, end=date, days=days, limit=tokens, progress=bar)
-        except (ProviderError, RefreshRejected) as error:
+        except (ProviderError, RefreshRejected, RefreshBusy) as error:
             raise CommandError(str(error)) from None
         finally:
             if bar:
@@ -96,3 +98,7 @@ class Command(BaseCommand):
                 f"{result.rows_rejected:,} rows rejected. {timings}."
             )
         )
+        for problem in result.problems[:20]:
+            self.stdout.write(self.style.WARNING(f"  {problem}"))
+        if len(result.problems) > 20:
+            self.stdout.write(self.style.WARNING(f"  ... and {len(result.problems) - 20:,} more"))
