@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -16,6 +15,7 @@ from rest_framework.response import Response
 
 from core.links import absolute
 
+from . import emails
 from .models import ApiKey
 
 LINK_SALT = "api.keys.link"
@@ -70,14 +70,7 @@ def request_key(request):
             return render(request, "api/keys_request.html", {"form": form}, status=429)
         token = signing.dumps({"email": email, "nonce": secrets.token_hex(16)}, salt=LINK_SALT)
         link = absolute(reverse("api-keys-confirm", args=[token]))
-        hours = settings.API_KEY_LINK_MAX_AGE // 3600
-        send_mail(
-            "Your Token Research API key",
-            f"Open this link to see your free API key (it works once, for {hours} hours):\n\n{link}\n\n"
-            "If you did not ask for a key, ignore this message.",
-            None,
-            [email],
-        )
+        emails.send_key_link(email, link)
         return render(request, "api/keys_sent.html", {"email": email})
     status = 400 if request.method == "POST" else 200
     return render(request, "api/keys_request.html", {"form": form}, status=status)
