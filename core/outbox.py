@@ -123,9 +123,11 @@ def publish(pk):
     """Queue the task that sends outbox email ``pk``; if the broker is unreachable, log it
     and leave the row to the next drain.
 
-    Called after the row is written, not on commit: the row is committed by then when the
-    caller is in autocommit (views are), and a worker that looks before a caller's own
-    transaction commits finds nothing due and leaves the row to the drain.
+    Called right after the row is written rather than through ``transaction.on_commit``:
+    the row is the request's only write and views run in autocommit, so it is committed
+    by then (and an eager task in a test's wrapping transaction still sees it). A caller
+    inside a transaction of its own may have a worker look too early: that worker finds
+    nothing to claim, and the drain sends the row once it is committed.
     """
     from core.tasks import send_outbox_email  # the tasks module imports this one
 
