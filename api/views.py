@@ -4,7 +4,6 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from core.links import absolute
 from core.ratelimit import allow as rate_allowed
 from core.ratelimit import client_ip
 
+from . import emails
 from .models import ApiKey
 
 LINK_SALT = "api.keys.link"
@@ -71,14 +71,7 @@ def request_key(request):
             return render(request, "api/keys_request.html", {"form": form}, status=429)
         token = signing.dumps({"email": email, "nonce": secrets.token_hex(16)}, salt=LINK_SALT)
         link = absolute(reverse("api-keys-confirm", args=[token]))
-        hours = settings.API_KEY_LINK_MAX_AGE // 3600
-        send_mail(
-            "Your Token Research API key",
-            f"Open this link to see your free API key (it works once, for {hours} hours):\n\n{link}\n\n"
-            "If you did not ask for a key, ignore this message.",
-            None,
-            [email],
-        )
+        emails.send_key_link(email, link)
         return render(request, "api/keys_sent.html", {"email": email})
     status = 400 if request.method == "POST" else 200
     return render(request, "api/keys_request.html", {"form": form}, status=status)

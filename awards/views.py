@@ -12,10 +12,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from awards import ballots, results, voting
+from awards import ballots, emails, results, voting
 from awards.forms import VoteForm
 from awards.models import Category, Program
-from awards.tasks import send_ballot_email
 from core.caching import generation_for
 from core.fingerprints import mailbox, normalize_email
 from core.links import absolute
@@ -111,7 +110,7 @@ def category_detail(request, program, category):
         user_agent_hash=ballots.keyed_hash("ua", request.META.get("HTTP_USER_AGENT", "")),
     )
     link = absolute(reverse("awards:confirm", kwargs={"signed": ballots.sign(ballot)}))
-    send_ballot_email.delay(email, category.pk, ballot.nominee_id, link)
+    emails.send_ballot(email, category.pk, ballot.nominee_id, link)
     return redirect("awards:sent", program=category.program.slug, category=category.slug)
 
 

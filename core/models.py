@@ -224,3 +224,46 @@ class SiteRootMixin:
         queryset = model.routing_queryset() if issubclass(model, BasePage) else model.objects.all()
         page = queryset.filter(pk=deepest.pk).first()
         return (page, deepest.depth) if page is not None else None
+
+
+class OutboxEmail(models.Model):
+    """One email a visitor's request asked for, kept until it is sent (core.outbox).
+
+    A row holds everything needed to send it without the request: the address, the kind of
+    email and what its composer needs (``params``); once composed, the subject and bodies
+    too, so every later attempt sends the same message.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        DROPPED = "dropped", "Nothing to send"
+
+    kind = models.CharField(max_length=50, help_text="Which composer writes it, e.g. awards.ballot.")
+    to = models.EmailField(max_length=254)
+    params = models.JSONField(default=dict, blank=True)
+    subject = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    composed = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # While a worker holds it, the end of its claim: the row is taken over after that.
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="Sent, failed or dropped at.")
+
+    class Meta:
+        verbose_name = "outbox email"
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_due"),
+            models.Index(
+                fields=["finished_at"], condition=models.Q(finished_at__isnull=False), name="outbox_finished"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} to {self.to}"

@@ -10,11 +10,13 @@ class NewslettersConfig(AppConfig):
         from anymail.signals import tracking
         from wagtail.signals import page_published
 
+        from core import outbox
         from core.blocks import body_blocks
         from core.furniture import footer_templates, page_scripts
         from newsletters.issues.blocks import NewsletterSignupBlock
         from newsletters.models import NewsletterIssuePage
         from newsletters.signals import grades_published_send_alerts, issue_published, tracking_event
+        from newsletters.subscriptions import subscribing
         from ratings.signals import grades_published
 
         page_published.connect(
@@ -25,3 +27,4 @@ class NewslettersConfig(AppConfig):
         body_blocks.register("newsletter_signup", NewsletterSignupBlock())
         footer_templates.append("newsletters/includes/footer_signup.html")
         page_scripts.append("newsletters/signup.js")
+        outbox.composers.register(subscribing.CONFIRMATION_EMAIL, subscribing.confirmation_email)

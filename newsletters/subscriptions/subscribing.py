@@ -9,11 +9,10 @@ a suppressed address) is decided here, out of the request, and told only to the 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from core import fingerprints
+from core import fingerprints, outbox
 from core.fingerprints import normalize_email
 from newsletters.models import NewsletterPage, Subscriber, Subscription, TokenFollow
 from newsletters.subscriptions import links
@@ -37,30 +36,33 @@ def default_newsletter_ids():
     return ids or list(newsletters.values_list("pk", flat=True))
 
 
+CONFIRMATION_EMAIL = "newsletters.confirmation"  # its kind in the outbox
+
+
 def request_confirmation(email, newsletter_ids, ip_hash=""):
     """Email the owner of ``email`` a link that subscribes them to ``newsletter_ids``.
+
+    Kept in the outbox, and written (``confirmation_email``) when it is sent: the request
+    costs the same whatever the address is, and survives a broker or mail server that is down.
+    """
+    outbox.send(
+        CONFIRMATION_EMAIL, normalize_email(email), newsletter_ids=list(newsletter_ids), ip_hash=ip_hash
+    )
+
+
+def confirmation_email(to, newsletter_ids, ip_hash=""):
+    """The outbox's composer for confirmations: the email, or None to send nothing.
 
     New addresses are stored as pending; known ones keep their status until the link is
     followed. Bounced and complained addresses get nothing.
     """
     # get_or_create survives the same address signing up in a parallel request.
-    subscriber, _ = Subscriber.objects.get_or_create(
-        email=normalize_email(email), defaults={"ip_hash": ip_hash}
-    )
+    subscriber, _ = Subscriber.objects.get_or_create(email=to, defaults={"ip_hash": ip_hash})
     if subscriber.is_suppressed:
-        return False
+        return None
     newsletters = list(live_newsletters().filter(pk__in=newsletter_ids))
     if not newsletters:
-        return False
-    send_confirmation_email(subscriber, newsletters)
-    return True
-
-
-def confirm_link_days():
-    return settings.NEWSLETTERS_CONFIRM_MAX_AGE // (24 * 60 * 60)
-
-
-def send_confirmation_email(subscriber, newsletters):
+        return None
     already_confirmed = subscriber.status == Status.CONFIRMED
     context = {
         "newsletters": newsletters,
@@ -74,14 +76,15 @@ def send_confirmation_email(subscriber, newsletters):
         subject = f"Add {context['titles']} to your Token Research emails"
     else:
         subject = "Confirm your Token Research subscription"
-    message = EmailMultiAlternatives(
+    return outbox.Email(
         subject=subject,
-        body=render_to_string("newsletters/email/confirm.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[subscriber.email],
+        text=render_to_string("newsletters/email/confirm.txt", context),
+        html=render_to_string("newsletters/email/confirm.html", context),
     )
-    message.attach_alternative(render_to_string("newsletters/email/confirm.html", context), "text/html")
-    message.send()
+
+
+def confirm_link_days():
+    return settings.NEWSLETTERS_CONFIRM_MAX_AGE // (24 * 60 * 60)
 
 
 def _titles(newsletters):

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.ratelimit import allow as rate_allowed
 from core.ratelimit import client_ip
-from newsletters import tasks
 from newsletters.models import NewsletterPage, Subscriber
 from newsletters.subscriptions import links, subscribing
 from newsletters.subscriptions.forms import PreferencesForm, SignupForm
@@ -91,8 +90,9 @@ def subscribe(request):
     # address is known); only the email is not sent.
     email_hash = subscribing.keyed_hash("email", email)
     if rate_allowed("newsletters-email", email_hash, *settings.NEWSLETTERS_RATE_PER_EMAIL):
-        # Queued, so the answer takes as long whatever becomes of the address.
-        tasks.send_confirmation.delay(email, form.cleaned_data["newsletter"], ip_hash)
+        # Kept in the outbox and written there, so the answer takes as long whatever becomes
+        # of the address, and comes even while the broker or the mail server is down.
+        subscribing.request_confirmation(email, form.cleaned_data["newsletter"], ip_hash)
     return signup_answer(request, CHECK_YOUR_INBOX, 200)
 
 

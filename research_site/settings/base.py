@@ -214,7 +214,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # (6 hours) must exceed every task's hard time limit; the longest is the daily ratings
 # refresh (RATINGS_REFRESH_TIME_LIMIT below, 5 hours). ratings/tests/test_refresh.py
 # holds the inequality. (The filesystem broker of `make run` never redelivers.)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+# A request that queues a task must not hang on a broker that is down (the outbox keeps
+# its email for later): seconds to wait for a connection (CELERY_BROKER_CONNECTION_TIMEOUT,
+# default 1; Celery's own is 4) and for a reply on an open one, from a broker that hangs
+# rather than refuses (CELERY_BROKER_SOCKET_TIMEOUT, default 2; Redis's own is for ever).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 6 * 60 * 60,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+}
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "core.tasks.publish_scheduled_pages",
@@ -235,6 +244,18 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # implicit TLS, usuall
 # Seconds before a hung SMTP server gives up (default 30), so it cannot hold a sending
 # worker until its claim expires.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# The outbox (core.outbox): email a visitor asks for (sign-up confirmations, vote links,
+# API key links) is kept in the database and sent by a worker, so a broker or mail server
+# that is down delays it instead of failing the request. Celery beat sends whatever is due
+# every OUTBOX_RETRY_SECONDS (default 60), which is also the first wait after a failed
+# attempt; each wait doubles, up to an hour.
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_MAX_BACKOFF_SECONDS = 60 * 60
+OUTBOX_MAX_ATTEMPTS = 48  # then failed: about two days, as long as vote and key links last
+OUTBOX_CLAIM_SECONDS = 300  # a worker's hold on one email; after it, another takes it over
+OUTBOX_KEEP_DAYS = 7  # sent, failed and dropped emails (addresses) are deleted after this
+CELERY_BEAT_SCHEDULE["drain-outbox"] = {"task": "core.drain_outbox", "schedule": float(OUTBOX_RETRY_SECONDS)}
 
 # Logging: everything to the console at LOG_LEVEL (default INFO; DEBUG, WARNING, ERROR...).
 LOGGING = {

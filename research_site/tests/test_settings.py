@@ -128,6 +128,9 @@ def test_unset_variables_keep_their_documented_defaults():
         "NEWSLETTERS_WORKERS",
         "CELERY_BEAT_SCHEDULE",
         "ANYMAIL",
+        "OUTBOX_RETRY_SECONDS",
+        "CELERY_BROKER_CONNECTION_TIMEOUT",
+        "CELERY_BROKER_TRANSPORT_OPTIONS",
     )
     base_dir = settings.BASE_DIR
     database = read.pop("DATABASES")["default"]
@@ -138,7 +141,9 @@ def test_unset_variables_keep_their_documented_defaults():
     assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
     assert read.pop("CACHES")["default"]["LOCATION"] == str(base_dir / "var" / "cache")
     assert read.pop("LOGGING")["root"]["level"] == "INFO"
-    assert read.pop("CELERY_BEAT_SCHEDULE")["resume-stalled-sends"]["schedule"] == 60.0
+    schedule = read.pop("CELERY_BEAT_SCHEDULE")
+    assert schedule["resume-stalled-sends"]["schedule"] == 60.0
+    assert schedule["drain-outbox"] == {"task": "core.drain_outbox", "schedule": 60.0}
     assert read == {
         "EMAIL_USE_TLS": False,
         "EMAIL_USE_SSL": False,
@@ -189,6 +194,13 @@ def test_unset_variables_keep_their_documented_defaults():
         "NEWSLETTERS_CLAIM_SECONDS": 300,
         "NEWSLETTERS_WORKERS": 2,
         "ANYMAIL": {"WEBHOOK_SECRET": ""},
+        "OUTBOX_RETRY_SECONDS": 60,
+        "CELERY_BROKER_CONNECTION_TIMEOUT": 1.0,
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            "visibility_timeout": 6 * 60 * 60,
+            "socket_connect_timeout": 1.0,
+            "socket_timeout": 2.0,
+        },
     }
 
 
@@ -206,6 +218,8 @@ def test_values_are_read_with_their_types():
         "SITE_URL",
         "LOGGING",
         "API_RATE_KEY",
+        "OUTBOX_RETRY_SECONDS",
+        "CELERY_BROKER_TRANSPORT_OPTIONS",
         ALLOWED_HOSTS="a.com, b.com",
         CSRF_TRUSTED_ORIGINS="https://a.com,,https://b.com,",
         DATABASE_URL="postgres://reader:pw@db.internal:5433/research",
@@ -218,6 +232,9 @@ def test_values_are_read_with_their_types():
         SITE_URL="https://research.example.com",
         LOG_LEVEL="warning",
         API_RATE_KEY="100/hour",
+        OUTBOX_RETRY_SECONDS="15",
+        CELERY_BROKER_CONNECTION_TIMEOUT="0.5",
+        CELERY_BROKER_SOCKET_TIMEOUT="3",
     )
     assert read["ALLOWED_HOSTS"] == ["a.com", "b.com"]
     assert read["CSRF_TRUSTED_ORIGINS"] == ["https://a.com", "https://b.com"]
@@ -239,6 +256,13 @@ def test_values_are_read_with_their_types():
     assert read["SITE_URL"] == "https://research.example.com"
     assert read["LOGGING"]["root"]["level"] == "WARNING"
     assert read["API_RATE_KEY"] == "100/hour"
+    assert read["OUTBOX_RETRY_SECONDS"] == 15
+    assert read["CELERY_BEAT_SCHEDULE"]["drain-outbox"]["schedule"] == 15.0
+    assert read["CELERY_BROKER_TRANSPORT_OPTIONS"] == {
+        "visibility_timeout": 6 * 60 * 60,
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 3.0,
+    }
 
 
 def test_secrets_starting_with_a_dollar_are_taken_as_written():
