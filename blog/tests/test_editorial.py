@@ -123,6 +123,7 @@ def test_production_settings_pass_the_deploy_check():
         "DJANGO_SETTINGS_MODULE": "research_site.settings.production",
         "SECRET_KEY": "a-long-random-production-secret-" + "x9Q#" * 12,
         "ALLOWED_HOSTS": "research.example.com",
+        "SITE_URL": "https://research.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
