@@ -2,17 +2,24 @@
 
 It counts the messages each recipient receives, keeps them, and answers with
 scripted replies when a test asks: `server.answer_data("a@x", "451 ...")` answers that
-recipient's next DATA with the reply instead of accepting it.
+recipient's next DATA with the reply instead of accepting it. A test can stop the server
+and start it again on the same port (an outage), and make it require a login
+(`MailServer(password="...")`) that refuses any other password.
 """
 
 import asyncio
 import contextlib
 import socket
 import threading
+import warnings
 from collections import Counter, defaultdict
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+# A test server on localhost takes a login in the clear; aiosmtpd warns about that.
+warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
 
 
 def free_port():
@@ -60,18 +67,52 @@ class RecordingHandler:
 
 
 class MailServer:
-    def __init__(self, delay=0.0):
+    def __init__(self, delay=0.0, user="newsletters", password=None):
         self.handler = RecordingHandler(delay)
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.user, self.password = user, password
+        self.logins_refused = 0
+        self.controller = None
+
+    def controller_for(self):
+        if self.password is None:
+            return Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        return Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            auth_required=True,
+            auth_require_tls=False,  # a test server on localhost: LOGIN in the clear
+            authenticator=self.authenticate,
+        )
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            self.user.encode(),
+            self.password.encode(),
+        ):
+            return AuthResult(success=True)
+        self.logins_refused += 1
+        return AuthResult(success=False, handled=False)
+
+    def start(self):
+        """Listen (again) on the server's port, keeping what it has received."""
+        self.controller = self.controller_for()
+        self.controller.start()
+
+    def stop(self):
+        """Stop listening and drop open sessions: the mail server is down."""
+        if self.controller is not None:
+            with contextlib.suppress(Exception):
+                self.controller.stop()
+            self.controller = None
 
     def __enter__(self):
-        self.controller.start()
+        self.start()
         return self
 
     def __exit__(self, *exc_info):
-        with contextlib.suppress(Exception):
-            self.controller.stop()
+        self.stop()
 
     @property
     def received(self):
