@@ -29,8 +29,9 @@ def free_port():
 
 
 class RecordingHandler:
-    def __init__(self, delay=0.0):
+    def __init__(self, delay=0.0, pace=0.0):
         self.delay = delay
+        self.pace = pace
         self.lock = threading.Lock()
         self.received = Counter()
         self.messages = defaultdict(list)
@@ -50,6 +51,10 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.pace:
+            # Before counting: a server stopped now has not taken the message, and the
+            # worker, which hears nothing back, sends it again later: exactly once.
+            await asyncio.sleep(self.pace)
         for address in envelope.rcpt_tos:
             reply = self._scripted(self.data_replies, address)
             if reply:
@@ -66,9 +71,13 @@ class RecordingHandler:
         return "250 Message accepted"
 
 
+def parse(content):
+    return message_from_bytes(content, policy=policy.default)
+
+
 class MailServer:
-    def __init__(self, delay=0.0, user="newsletters", password=None):
-        self.handler = RecordingHandler(delay)
+    def __init__(self, delay=0.0, pace=0.0, user="newsletters", password=None):
+        self.handler = RecordingHandler(delay, pace)
         self.port = free_port()
         self.user, self.password = user, password
         self.logins_refused = 0
@@ -123,9 +132,15 @@ class MailServer:
     def connections_used(self):
         return len(self.handler.sessions)
 
+    def message_ids(self):
+        """How many times each Message-ID arrived, over every message received."""
+        with self.handler.lock:
+            messages = [content for contents in self.handler.messages.values() for content in contents]
+        return Counter(parsed["Message-ID"] for parsed in map(parse, messages))
+
     def message(self, address, index=0):
         """The `index`th message `address` received, parsed."""
-        return message_from_bytes(self.handler.messages[address][index], policy=policy.default)
+        return parse(self.handler.messages[address][index])
 
     def refuse_recipient(self, address, reply="550 5.1.1 No such mailbox"):
         self.handler.rcpt_replies[address].append(reply)
