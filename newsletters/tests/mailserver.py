@@ -11,15 +11,11 @@ import asyncio
 import contextlib
 import socket
 import threading
-import warnings
 from collections import Counter, defaultdict
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-
-# A test server on localhost takes a login in the clear; aiosmtpd warns about that.
-warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
 
 
 def free_port():
