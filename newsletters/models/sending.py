@@ -29,7 +29,7 @@ class Send(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         FINISHED = "finished", "Finished"
 
-    ACTIVE = (Status.QUEUED, Status.SENDING)
+    ACTIVE = (Status.QUEUED, Status.SENDING, Status.WAITING)
 
     issue = models.OneToOneField(NewsletterIssuePage, on_delete=models.PROTECT, related_name="send")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
