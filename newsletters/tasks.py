@@ -22,6 +22,11 @@ def send_batches(send_id):
     workers.run_worker(send_id)
 
 
+@shared_task(name="newsletters.retry_after_outage")
+def retry_after_outage(send_id):
+    sends.try_again(send_id)
+
+
 @shared_task(name="newsletters.resume_stalled_sends")
 def resume_stalled_sends():
     sends.resume_stalled()

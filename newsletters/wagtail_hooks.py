@@ -53,7 +53,7 @@ class SendsMenuItem(MenuItem):
 
 
 class SendViewSet(ViewSet):
-    """Sends and their live progress; pause, resume, cancel; send an issue."""
+    """Sends and their live progress; pause, resume, cancel, retry failed; send an issue."""
 
     name = "newsletter_sends"
     url_prefix = "newsletters/sends"
@@ -72,6 +72,7 @@ class SendViewSet(ViewSet):
                 path(f"<int:pk>/{action}/", admin_views.change_send, {"action": action}, name=action)
                 for action in admin_views.ACTIONS
             ),
+            path("<int:pk>/retry-failed/", admin_views.retry_failed, name="retry_failed"),
             path("issue/<int:issue_pk>/", admin_views.send_issue, name="send_issue"),
         ]
 

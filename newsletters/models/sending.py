@@ -1,7 +1,8 @@
 """What went out: an issue's Send with one Delivery row per recipient, and grade alerts.
 
 Publishing an issue starts its Send: one Delivery row per confirmed subscriber, claimed in
-batches by workers and marked sent one message at a time.
+batches by workers and marked sent one message at a time. A mail outage holds the whole
+Send (WAITING) and tries again later without charging any Delivery an attempt.
 """
 
 from django.conf import settings
@@ -24,10 +25,12 @@ class Send(models.Model):
         QUEUED = "queued", "Queued"
         SENDING = "sending", "Sending"
         PAUSED = "paused", "Paused"
+        # Workers found the mail server unreachable; it tries again at next_try_at on its own.
+        WAITING = "waiting", "Paused: mail server unreachable"
         CANCELLED = "cancelled", "Cancelled"
         FINISHED = "finished", "Finished"
 
-    ACTIVE = (Status.QUEUED, Status.SENDING)
+    ACTIVE = (Status.QUEUED, Status.SENDING, Status.WAITING)
 
     issue = models.OneToOneField(NewsletterIssuePage, on_delete=models.PROTECT, related_name="send")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
@@ -41,6 +44,15 @@ class Send(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The current mail outage, kept until a message goes out again.
+    outage_reason = models.CharField(max_length=500, blank=True)
+    outage_since = models.DateTimeField(
+        null=True, blank=True, help_text="When workers first found the mail server unreachable."
+    )
+    outage_tries = models.PositiveSmallIntegerField(
+        default=0, help_text="Tries that found the mail server unreachable: the back-off doubles with each."
+    )
+    next_try_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Send of {self.subject}"
@@ -59,6 +71,12 @@ class Delivery(models.Model):
 
     UNFINISHED = (Status.PENDING, Status.CLAIMED)
 
+    class Failure(models.TextChoices):
+        """Why a FAILED delivery failed: only GAVE_UP is worth a moderator's "retry failed"."""
+
+        GAVE_UP = "gave_up", "Gave up after temporary failures"
+        REFUSED = "refused", "Refused for good"
+
     send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -69,6 +87,7 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    failure = models.CharField(max_length=10, choices=Failure.choices, blank=True)
 
     class Meta:
         verbose_name_plural = "deliveries"

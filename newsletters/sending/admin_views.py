@@ -1,5 +1,5 @@
 """Moderator views in the Wagtail admin: sends and their progress; pause, resume, cancel;
-send a published issue that has not gone out yet."""
+retry failed deliveries; send a published issue that has not gone out yet."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -21,7 +21,7 @@ start_sends = permission_required("newsletters.add_send", raise_exception=True)
 
 ACTIONS = {
     "pause": (controls.pause, "Paused. Workers stop within a second; resume to carry on where it stopped."),
-    "resume": (controls.resume, "Resumed: workers are on it again."),
+    "resume": (controls.resume, "Resumed: workers are on it again, trying the mail server now."),
     "cancel": (controls.cancel, "Cancelled. Nothing more goes out; unsent deliveries are now cancelled."),
 }
 
@@ -57,8 +57,15 @@ def detail_context(request, send):
         "send": send,
         "progress": summary,
         "failures": failures[:FAILURES_SHOWN],
+        "failure_counts": controls.failure_counts(send),
+        "can_retry": send.status not in (Send.Status.QUEUED, Send.Status.CANCELLED),
         "can_control": request.user.has_perm("newsletters.change_send"),
     }
+
+
+def refused(request, send, error):
+    messages.error(request, str(error))
+    return render(request, "newsletters/admin/send_detail.html", detail_context(request, send), status=409)
 
 
 @view_sends
@@ -86,10 +93,26 @@ def change_send(request, pk, action):
     try:
         change(send)
     except controls.NotAllowed as error:
-        messages.error(request, str(error))
-        context = detail_context(request, send)
-        return render(request, "newsletters/admin/send_detail.html", context, status=409)
+        return refused(request, send, error)
     messages.success(request, f"“{send.subject}”: {done}")
+    return redirect("newsletter_sends:detail", pk=send.pk)
+
+
+@require_POST
+@control_sends
+def retry_failed(request, pk):
+    """Failed deliveries that gave up after temporary failures go out again."""
+    send = get_object_or_404(Send.objects.select_related("issue", "requested_by"), pk=pk)
+    try:
+        retried = controls.retry_failed(send)
+    except controls.NotAllowed as error:
+        return refused(request, send, error)
+    if not retried:
+        messages.info(request, "No failed delivery can be retried: none gave up after temporary failures.")
+    else:
+        deliveries = "1 failed delivery goes" if retried == 1 else f"{retried} failed deliveries go"
+        when = "now" if send.status == Send.Status.SENDING else "when the send carries on"
+        messages.success(request, f"“{send.subject}”: {deliveries} out again {when}.")
     return redirect("newsletter_sends:detail", pk=send.pk)
 
 

@@ -4,8 +4,9 @@ default, an anymail back end for an ESP. That setting is the pluggable part.
 
 A delivery opens one session per batch (an SMTP connection, an ESP's HTTP session) and
 sends one message at a time, so the worker can mark each recipient sent the moment the
-server has accepted it. A failure comes back as TemporaryFailure (try again later) or
-PermanentFailure (record it and move on).
+server has accepted it. A failure comes back as one of three kinds: ServerUnavailable (the
+server or ESP cannot be reached or refuses us: no recipient's fault, the whole send waits),
+TemporaryFailure (this message: try again later) or PermanentFailure (record it and move on).
 """
 
 import contextlib
@@ -49,6 +50,14 @@ class PermanentFailure(DeliveryFailure):
     """Trying again would fail the same way: a 5xx reply, a refused or invalid recipient."""
 
 
+class ServerUnavailable(TemporaryFailure):
+    """The mail server or ESP cannot be reached, or refuses us rather than a recipient: no
+    connection, a timeout connecting, a refused login or HELO, TLS failing, our sender
+    refused, an ESP's 5xx or 401/403 or 429. Every message would fail alike, so the worker
+    pauses the whole send (newsletters.sending.outages) and charges nobody an attempt.
+    The message is the reason, as an operator reads it: "connection refused"."""
+
+
 class EmailDelivery:
     """One session per batch over the newsletters' email back end: open, send, send..., close.
 
@@ -78,6 +87,8 @@ class EmailDelivery:
         self.needs_open = True
 
     def open(self):
+        """Connect (and log in). Any failure here is the server's or our settings', never a
+        recipient's: ServerUnavailable."""
         try:
             if self.precompose:
                 self.smtp = smtp_session()
@@ -85,7 +96,7 @@ class EmailDelivery:
                 self.connection.open()
         except Exception as error:
             self._drop()
-            raise classify(error) from error
+            raise ServerUnavailable(unreachable_reason(error)) from error
         self.needs_open = False
 
     def close(self):
@@ -116,7 +127,11 @@ class EmailDelivery:
         except Exception as error:
             failure = classify(error)
             if breaks_connection(error):
+                # The session is gone. If the server will not take a new one, it is down (or
+                # was stopped mid-message): ServerUnavailable, and this recipient is not
+                # charged. If it will, the trouble was this message's: charge it as usual.
                 self._drop()
+                self.open()
             raise failure from error
 
     def email_message(self, message):
@@ -183,14 +198,19 @@ def smtp_reply(code, text):
 
 
 def classify(error):
-    """TemporaryFailure or PermanentFailure for an exception a Django email back end raised."""
+    """ServerUnavailable, TemporaryFailure or PermanentFailure for an exception a Django email
+    back end raised while sending one message."""
     # Anymail first: its API errors are also requests errors, which are OSErrors.
     if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
         return PermanentFailure(f"recipient refused: {first_line(error)}")
     if isinstance(error, AnymailAPIError):
         status = error.status_code
-        if status is None or status == 429 or status >= 500:
-            return TemporaryFailure(f"ESP unavailable: {first_line(error)}")
+        if status is None or status >= 500:
+            return ServerUnavailable(f"ESP unreachable: {first_line(error)}")
+        if status in (401, 403):
+            return ServerUnavailable(f"ESP refused our credentials: {first_line(error)}")
+        if status == 429:  # the account's rate, not this message
+            return ServerUnavailable(f"ESP rate limit: {first_line(error)}")
         return PermanentFailure(f"ESP refused: {first_line(error)}")
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = list(error.recipients.values())
@@ -198,27 +218,53 @@ def classify(error):
         if all(400 <= code < 500 for code, _ in replies):
             return TemporaryFailure(f"recipient deferred: {described}")
         return PermanentFailure(f"recipient refused: {described}")
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError | smtplib.SMTPHeloError):
+        # Our account, our name or our sender address: every message would fail alike.
+        return ServerUnavailable(unreachable_reason(error))
     if isinstance(error, smtplib.SMTPResponseException):
         reply = smtp_reply(error.smtp_code, error.smtp_error)
-        if isinstance(error, smtplib.SMTPAuthenticationError | smtplib.SMTPSenderRefused):
-            # Our account or sender address, not this recipient: every message would fail
-            # alike, so retry (an operator can fix it) instead of failing the whole list.
-            return TemporaryFailure(f"server refused the sender: {reply}")
         if 400 <= error.smtp_code < 500:
             return TemporaryFailure(f"server deferred: {reply}")
         return PermanentFailure(f"server refused: {reply}")
-    if isinstance(error, OSError):  # SMTPServerDisconnected, refused connection, timeout
+    if isinstance(error, OSError):  # SMTPServerDisconnected, a reset connection, a timeout
         return TemporaryFailure(f"connection failed: {error.__class__.__name__}: {error}")
     # Anything else is a defect that another try would repeat; recording it keeps a
     # send from retrying one bad message for ever.
     return PermanentFailure(f"{error.__class__.__name__}: {error}")
 
 
+def unreachable_reason(error):
+    """Why the server or ESP would not take our messages, in a few words for the send's page."""
+    if isinstance(error, AnymailAPIError):
+        return str(classify(error))
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return f"login refused: {smtp_reply(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPHeloError):
+        return f"greeting refused: {smtp_reply(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return f"sender refused: {smtp_reply(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPConnectError):
+        return f"server refused the connection: {smtp_reply(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"server answered {smtp_reply(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, ssl.SSLError | smtplib.SMTPNotSupportedError):
+        return f"TLS failed: {first_line(error)}"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, TimeoutError):  # socket.timeout is TimeoutError
+        return "timed out"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return f"server disconnected: {first_line(error)}"
+    return f"{error.__class__.__name__}: {first_line(error)}"
+
+
 def breaks_connection(error):
     """After these the SMTP session is gone or unusable: reconnect before the next message."""
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code == 421  # "service closing transmission channel"
-    if isinstance(error, AnymailError | smtplib.SMTPRecipientsRefused):
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # smtplib hangs up on a 421 here too
+        return any(code == 421 for code, _ in error.recipients.values())
+    if isinstance(error, AnymailError):
         return False
     return isinstance(error, OSError)
 

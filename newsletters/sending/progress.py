@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from newsletters.models import Delivery, Send
+from newsletters.sending import outages
 
 COUNTED = ("sent", "failed", "suppressed", "cancelled", "left", "retrying")
 
@@ -52,6 +53,9 @@ def summary(send, counts, now):
         **{name: counts[name] for name in COUNTED},
         "per_minute": per_minute,
         "done_percent": done_percent,
+        "outage": outages.describe(send, now),
+        "long_outage": send.status == Send.Status.WAITING and outages.is_long(send, now),
+        "next_try_at": send.next_try_at.isoformat() if send.next_try_at else None,
         "started_at": send.started_at.isoformat() if send.started_at else None,
         "finished_at": send.finished_at.isoformat() if send.finished_at else None,
     }

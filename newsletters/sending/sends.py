@@ -4,8 +4,9 @@ queue_issue freezes the rendered issue in a Send. start creates one Delivery row
 recipient in one statement and fans out worker tasks (newsletters.sending.workers), which
 claim batches and mark each delivery sent the moment the server has accepted it.
 resume_stalled (Celery beat, every minute) restarts workers for sends whose work is
-waiting with nobody on it. Moderators pause, resume and cancel sends through
-newsletters.sending.controls.
+waiting with nobody on it, and sends held by a mail outage (newsletters.sending.outages)
+whose next try is due. Moderators pause, resume, cancel and retry failed deliveries
+through newsletters.sending.controls.
 """
 
 import datetime
@@ -76,8 +77,8 @@ def create_deliveries(send):
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {delivery} (send_id, subscriber_id, status, attempts, error)
-            SELECT %s, s.id, 'pending', 0, ''
+            INSERT INTO {delivery} (send_id, subscriber_id, status, attempts, error, failure)
+            SELECT %s, s.id, 'pending', 0, '', ''
             FROM {subscriber} s JOIN {subscription} sub ON sub.subscriber_id = s.id
             WHERE sub.newsletter_id = %s AND s.status = 'confirmed'
             ON CONFLICT (send_id, subscriber_id) DO NOTHING
@@ -114,17 +115,36 @@ def claimable(now):
     return due | Q(status=Delivery.Status.CLAIMED, claimed_until__lt=now)
 
 
+def try_again(send_id, now=None):
+    """Set a send held by a mail outage going again if its next try is due (a second early
+    is due: the countdown task may run a moment before the clock it was timed by)."""
+    due = (now or timezone.now()) + datetime.timedelta(seconds=1)
+    with transaction.atomic():
+        if Send.objects.filter(pk=send_id, status=Send.Status.WAITING, next_try_at__lte=due).update(
+            status=Send.Status.SENDING, next_try_at=None
+        ):
+            fan_out(send_id)
+
+
 def resume_stalled():
-    """Restart work nobody is doing: queued sends whose start was lost, and sends with
+    """Restart work nobody is doing: queued sends whose start was lost, sends held by a mail
+    outage whose next try is due (should its countdown task be lost), and sends with
     deliveries due (retries, expired claims) while no worker holds a live claim."""
     from newsletters.tasks import start_send  # tasks imports this module
 
     now = timezone.now()
+    due = list(
+        Send.objects.filter(status=Send.Status.WAITING, next_try_at__lte=now).values_list("pk", flat=True)
+    )
+    for send_id in due:
+        try_again(send_id, now)
     for send_id in Send.objects.filter(
         status=Send.Status.QUEUED, created_at__lt=now - datetime.timedelta(minutes=1)
     ).values_list("pk", flat=True):
         start_send.delay(send_id)
-    for send_id in Send.objects.filter(status=Send.Status.SENDING).values_list("pk", flat=True):
+    for send_id in (
+        Send.objects.filter(status=Send.Status.SENDING).exclude(pk__in=due).values_list("pk", flat=True)
+    ):
         unfinished = Delivery.objects.filter(send_id=send_id, status__in=Delivery.UNFINISHED)
         if not unfinished.exists():
             finish_if_done(send_id)

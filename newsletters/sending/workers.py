@@ -6,9 +6,12 @@ as the server has accepted it. A worker killed mid-batch therefore leaves at mos
 message it had on the wire unmarked; its other claims expire and another worker sends
 them. A delivery marked sent is never claimed or sent again.
 
-Temporary failures go back to pending with an exponential back-off; permanent ones, and
-temporary ones after NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Workers see a
-pause or cancel (newsletters.sending.controls) within a second.
+A mail server that cannot be reached, or turns us away (ServerUnavailable), is nobody's
+fault among the recipients: the worker hands its batch back unchanged and the whole send
+waits for the server (newsletters.sending.outages). A recipient's temporary failure goes
+back to pending with an exponential back-off; permanent ones, and temporary ones after
+NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Workers see a pause or cancel
+(newsletters.sending.controls) within a second.
 """
 
 import contextlib
@@ -24,11 +27,12 @@ from django.utils import timezone
 
 from newsletters.issues.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise
 from newsletters.models import Delivery, Send, Subscriber, Subscription
+from newsletters.sending import outages
 from newsletters.sending.delivery import (
-    DeliveryFailure,
     EmailDelivery,
     Message,
     PermanentFailure,
+    ServerUnavailable,
     TemporaryFailure,
 )
 from newsletters.sending.sends import finish_if_done, newsletter_id
@@ -161,7 +165,8 @@ def recipients_for(claimed, newsletter_id):
 
 
 def deliver_batch(send_id, content, lease, batch, delivery):
-    """Send a claimed batch over one connection; False when the send was paused or cancelled."""
+    """Send a claimed batch over one connection; False when the send was paused or cancelled,
+    or the mail server is unreachable (the send now waits for it)."""
     for recipient in batch:
         if not recipient.sendable:
             skip_unmailable(recipient, lease)
@@ -173,10 +178,10 @@ def deliver_batch(send_id, content, lease, batch, delivery):
     check_at = started + STATUS_CHECK_SECONDS
     try:
         delivery.open()
-    except DeliveryFailure as failure:  # no server, or a wrong setting someone can fix: later
-        for recipient in batch:
-            retry_later(recipient, lease, failure)
-        return True
+    except ServerUnavailable as outage:
+        wait_for_server(send_id, outage, batch, lease)
+        return False
+    recovering = True  # until this batch has sent a message
     try:
         with connection.cursor() as cursor:
             for position, recipient in enumerate(batch):
@@ -191,15 +196,28 @@ def deliver_batch(send_id, content, lease, batch, delivery):
                         return False
                 try:
                     delivery.send(build_message(content, recipient.subscriber_id, recipient.email))
+                except ServerUnavailable as outage:
+                    wait_for_server(send_id, outage, batch[position:], lease)
+                    return False
                 except TemporaryFailure as failure:
                     retry_later(recipient, lease, failure)
                 except PermanentFailure as failure:
                     fail(recipient, lease, str(failure))
                 else:
                     mark_sent(cursor, recipient.delivery_id)
+                    if recovering:
+                        outages.recovered(send_id)
+                        recovering = False
     finally:
         delivery.close()
     return True
+
+
+def wait_for_server(send_id, outage, unsent, lease):
+    """The server is down or turns us away: the send waits for it, and what this worker
+    holds goes back as it was, charged nothing."""
+    outages.pause(send_id, str(outage))
+    release(unsent, lease)
 
 
 def build_message(content, subscriber_id, email):
@@ -242,7 +260,8 @@ def held(recipient, lease):
 def retry_later(recipient, lease, failure):
     attempts = recipient.attempts + 1
     if attempts >= settings.NEWSLETTERS_MAX_ATTEMPTS:
-        fail(recipient, lease, f"gave up after {attempts} attempts: {failure}", attempts=attempts)
+        error = f"gave up after {attempts} attempts: {failure}"
+        fail(recipient, lease, error, attempts=attempts, failure=Delivery.Failure.GAVE_UP)
         return
     delay = settings.NEWSLETTERS_RETRY_SECONDS * 2 ** (attempts - 1)
     held(recipient, lease).update(
@@ -254,9 +273,10 @@ def retry_later(recipient, lease, failure):
     )
 
 
-def fail(recipient, lease, error, attempts=None):
+def fail(recipient, lease, error, attempts=None, failure=Delivery.Failure.REFUSED):
     held(recipient, lease).update(
         status=Delivery.Status.FAILED,
+        failure=failure,
         attempts=attempts or recipient.attempts + 1,
         claimed_until=None,
         error=error[:1000],

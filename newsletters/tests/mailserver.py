@@ -2,7 +2,9 @@
 
 It counts the messages each recipient receives, keeps them, and answers with
 scripted replies when a test asks: `server.answer_data("a@x", "451 ...")` answers that
-recipient's next DATA with the reply instead of accepting it.
+recipient's next DATA with the reply instead of accepting it. A test can stop the server
+and start it again on the same port (an outage), and make it require a login
+(`MailServer(password="...")`) that refuses any other password.
 """
 
 import asyncio
@@ -13,6 +15,7 @@ from collections import Counter, defaultdict
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port():
@@ -22,8 +25,9 @@ def free_port():
 
 
 class RecordingHandler:
-    def __init__(self, delay=0.0):
+    def __init__(self, delay=0.0, pace=0.0):
         self.delay = delay
+        self.pace = pace
         self.lock = threading.Lock()
         self.received = Counter()
         self.messages = defaultdict(list)
@@ -43,6 +47,10 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.pace:
+            # Before counting: a server stopped now has not taken the message, and the
+            # worker, which hears nothing back, sends it again later: exactly once.
+            await asyncio.sleep(self.pace)
         for address in envelope.rcpt_tos:
             reply = self._scripted(self.data_replies, address)
             if reply:
@@ -59,19 +67,57 @@ class RecordingHandler:
         return "250 Message accepted"
 
 
+def parse(content):
+    return message_from_bytes(content, policy=policy.default)
+
+
 class MailServer:
-    def __init__(self, delay=0.0):
-        self.handler = RecordingHandler(delay)
+    def __init__(self, delay=0.0, pace=0.0, user="newsletters", password=None):
+        self.handler = RecordingHandler(delay, pace)
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.user, self.password = user, password
+        self.logins_refused = 0
+        self.controller = None
+
+    def controller_for(self):
+        if self.password is None:
+            return Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        return Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            auth_required=True,
+            auth_require_tls=False,  # a test server on localhost: LOGIN in the clear
+            authenticator=self.authenticate,
+        )
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            self.user.encode(),
+            self.password.encode(),
+        ):
+            return AuthResult(success=True)
+        self.logins_refused += 1
+        return AuthResult(success=False, handled=False)
+
+    def start(self):
+        """Listen (again) on the server's port, keeping what it has received."""
+        self.controller = self.controller_for()
+        self.controller.start()
+
+    def stop(self):
+        """Stop listening and drop open sessions: the mail server is down."""
+        if self.controller is not None:
+            with contextlib.suppress(Exception):
+                self.controller.stop()
+            self.controller = None
 
     def __enter__(self):
-        self.controller.start()
+        self.start()
         return self
 
     def __exit__(self, *exc_info):
-        with contextlib.suppress(Exception):
-            self.controller.stop()
+        self.stop()
 
     @property
     def received(self):
@@ -82,9 +128,15 @@ class MailServer:
     def connections_used(self):
         return len(self.handler.sessions)
 
+    def message_ids(self):
+        """How many times each Message-ID arrived, over every message received."""
+        with self.handler.lock:
+            messages = [content for contents in self.handler.messages.values() for content in contents]
+        return Counter(parsed["Message-ID"] for parsed in map(parse, messages))
+
     def message(self, address, index=0):
         """The `index`th message `address` received, parsed."""
-        return message_from_bytes(self.handler.messages[address][index], policy=policy.default)
+        return parse(self.handler.messages[address][index])
 
     def refuse_recipient(self, address, reply="550 5.1.1 No such mailbox"):
         self.handler.rcpt_replies[address].append(reply)

@@ -204,15 +204,6 @@ def test_a_dropped_connection_is_retried_over_a_new_one(newsletter, issue, serve
     assert server.connections_used >= 2
 
 
-def test_no_server_means_every_delivery_waits_for_a_retry(newsletter, issue, settings, run):
-    settings.NEWSLETTERS_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # discard port: nothing listens
-    subscribe(newsletter, 3)
-    run(sends.queue_issue, issue)
-    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 1)}
-    assert "connection failed" in Delivery.objects.first().error
-
-
 def test_bounced_or_unsubscribed_after_the_start_are_not_mailed(newsletter, issue, server, settings, run):
     settings.NEWSLETTERS_WORKERS = 0  # create the deliveries; no worker yet
     alice, bob, carol = subscribe(newsletter, 3)

@@ -12,11 +12,18 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import timezone
 
 from newsletters.issues.rendering import personalise
-from newsletters.models import Delivery
+from newsletters.models import Delivery, Send
 from newsletters.sending import sends
-from newsletters.sending.delivery import EmailDelivery, Message, PermanentFailure, TemporaryFailure
+from newsletters.sending.delivery import (
+    EmailDelivery,
+    Message,
+    PermanentFailure,
+    ServerUnavailable,
+    TemporaryFailure,
+)
 from newsletters.subscriptions import links
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
@@ -141,23 +148,54 @@ def test_smtp_failures_on_our_session_are_sorted_and_the_session_reopens(setting
         delivery.open()
         with pytest.raises(PermanentFailure, match="recipient refused: 550"):
             delivery.send(newsletter_message(to="gone@example.com"))
-        with pytest.raises(TemporaryFailure, match="server deferred: 421"):
+        with pytest.raises(TemporaryFailure, match="server deferred: 421") as deferred:
             delivery.send(newsletter_message(to="busy@example.com"))
-        assert delivery.smtp is None  # a 421 closes the session; the next message opens one
+        # A 421 closes the session. A new one opened at once tells a server that closed on
+        # this message (charge it) from a server that is down (ServerUnavailable: charge nobody).
+        assert not isinstance(deferred.value, ServerUnavailable)
         delivery.send(newsletter_message(to="ada@example.com"))
         delivery.close()
         assert server.received == {"ada@example.com": 1}
 
 
-def test_a_server_that_cannot_be_reached_is_a_temporary_failure(settings):
+def test_a_server_gone_mid_session_is_unavailable_not_a_recipients_failure(settings):
+    settings.DEFAULT_FROM_EMAIL = "research@example.com"
+    with MailServer() as server:
+        smtp_settings(settings, server)
+        delivery = EmailDelivery()
+        delivery.send(newsletter_message(to="ada@example.com"))
+        server.stop()
+        with pytest.raises(ServerUnavailable, match="^connection refused$"):
+            delivery.send(newsletter_message(to="bob@example.com"))
+    assert server.received == {"ada@example.com": 1}
+
+
+def test_a_server_that_cannot_be_reached_is_unavailable(settings):
     with MailServer() as server:
         port = server.port
     settings.NEWSLETTERS_EMAIL_BACKEND = SMTP
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
     delivery = EmailDelivery()
-    with pytest.raises(TemporaryFailure, match="connection failed"):
+    with pytest.raises(ServerUnavailable, match="^connection refused$"):
         delivery.open()
     assert delivery.smtp is None and delivery.needs_open
+
+
+@pytest.mark.parametrize(
+    ("tls", "reason"),
+    [
+        ({"EMAIL_USE_TLS": True}, "TLS failed: STARTTLS extension not supported by server"),
+        ({"EMAIL_USE_SSL": True}, "TLS failed: "),
+    ],
+)
+def test_tls_failing_is_unavailable(settings, tls, reason):
+    with MailServer() as server:  # speaks plain SMTP only
+        smtp_settings(settings, server)
+        for name, value in tls.items():
+            setattr(settings, name, value)
+        with pytest.raises(ServerUnavailable) as failure:
+            EmailDelivery().open()
+    assert str(failure.value).startswith(reason)
 
 
 @pytest.mark.django_db
@@ -246,22 +284,52 @@ def inactive_message(email):
 
 
 @pytest.mark.django_db
-def test_esp_outage_is_retried_and_refusals_are_recorded(home, postmark, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("status", "body", "reason"),
+    [
+        (503, {"ErrorCode": 100, "Message": "Maintenance"}, "ESP unreachable"),
+        (401, {"ErrorCode": 10, "Message": "Bad or missing Server API token"}, "ESP refused our credentials"),
+    ],
+)
+def test_an_esp_outage_or_bad_token_pauses_the_send_uncharged(
+    home, postmark, django_capture_on_commit_callbacks, status, body, reason
+):
     newsletter = make_newsletter(home)
-    busy, refused, invalid, fine = subscribe(newsletter, 4)
+    subscribe(newsletter, 3)
+    postmark.script = [(status, body)]
+    with django_capture_on_commit_callbacks(execute=True):
+        send, _ = sends.queue_issue(make_issue(newsletter))
+    send.refresh_from_db()
+    assert send.status == "waiting" and send.outage_reason.startswith(reason)
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 0)}
+    assert len(postmark.received) == 1  # the first message told; the rest waited
+
+    Send.objects.filter(pk=send.pk).update(next_try_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        sends.resume_stalled()  # the ESP is back (the script is spent)
+    send.refresh_from_db()
+    assert send.status == "finished" and send.outage_since is None
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("sent", 0)}
+    assert sorted(message["To"] for message in postmark.received[1:]) == sorted(
+        Delivery.objects.values_list("subscriber__email", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_esp_refusals_are_recorded_and_the_others_sent(home, postmark, django_capture_on_commit_callbacks):
+    newsletter = make_newsletter(home)
+    refused, invalid, fine = subscribe(newsletter, 3)
     postmark.script = [
-        (503, {"ErrorCode": 100, "Message": "Maintenance"}),
         (422, {"ErrorCode": 406, "Message": inactive_message(refused.email)}),
         (422, {"ErrorCode": 300, "Message": f"Invalid 'To' address: '{invalid.email}'."}),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        send, _ = sends.queue_issue(make_issue(newsletter))
+        sends.queue_issue(make_issue(newsletter))
 
     outcome = {d.subscriber_id: d for d in Delivery.objects.all()}
-    assert (outcome[busy.pk].status, outcome[busy.pk].attempts) == ("pending", 1)
-    assert outcome[busy.pk].error.startswith("ESP unavailable")
     for refusal in (outcome[refused.pk], outcome[invalid.pk]):
         assert refusal.status == "failed" and refusal.error.startswith("recipient refused")
+        assert refusal.failure == "refused"
     assert outcome[fine.pk].status == "sent"
     first = postmark.received[0]
     assert first["Headers"] == [

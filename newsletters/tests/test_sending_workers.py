@@ -1,8 +1,10 @@
-"""Concurrent workers on PostgreSQL: claims never overlap, every delivery goes out once, and
-a send survives a Celery worker killed with SIGKILL in the middle of it.
+"""Concurrent workers on PostgreSQL: claims never overlap, every delivery goes out once, a
+moderator's "retry failed" clicked twice while workers run mails nobody twice, a send
+survives a Celery worker killed with SIGKILL in the middle of it, and real Celery workers
+wait out a mail server that is down for a while and finish the send exactly once.
 
 These need PostgreSQL (FOR UPDATE SKIP LOCKED, and a database other processes can reach);
-the last one also needs Redis for its Celery broker. They skip on SQLite.
+the Celery ones also need Redis for their broker. They skip on SQLite.
 """
 
 import os
@@ -22,7 +24,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from newsletters.models import Delivery, Send
-from newsletters.sending import sends, workers
+from newsletters.sending import controls, sends, workers
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
 
@@ -122,6 +124,36 @@ def test_concurrent_workers_send_every_delivery_exactly_once(home, settings):
     assert send.status == Send.Status.FINISHED
 
 
+def test_retry_failed_clicked_twice_while_workers_run_mails_each_recipient_once(home, settings):
+    newsletter = make_newsletter(home)
+    readers = subscribe(newsletter, 200)
+    send = queued_send(newsletter)
+    gave_up = list(send.deliveries.order_by("-pk").values_list("pk", flat=True)[:40])
+    Delivery.objects.filter(pk__in=gave_up).update(status="failed", failure="gave_up", attempts=5)
+    with MailServer(pace=0.004) as server:
+        smtp_settings(settings, server, BATCH_SIZE=10, WORKERS=1)
+        running = [in_thread(workers.run_worker, send.pk) for _ in range(2)]
+        wait_until(lambda: counts().get("sent", 0) >= 20, 20, "the workers to get going")
+        clicks = threading.Barrier(2)
+
+        def click_retry():
+            clicks.wait(5)
+            # Each retry's worker task (eager Celery, on commit) runs in this thread.
+            return controls.retry_failed(Send.objects.get(pk=send.pk))
+
+        retries = [in_thread(click_retry) for _ in range(2)]
+        retried = sorted(result_of(*thread) for thread in retries)
+        for worker in running:
+            result_of(*worker)
+        received = server.received
+
+    assert retried == [0, 40]  # one click put them back; the other found nothing left to retry
+    assert received == {reader.email: 1 for reader in readers}
+    assert counts() == {"sent": 200}
+    send.refresh_from_db()
+    assert send.status == Send.Status.FINISHED
+
+
 # --- Real Celery workers, one of them killed with SIGKILL mid-send ---
 
 RECIPIENTS = 3000
@@ -144,6 +176,7 @@ def worker_env(smtp_port):
         "NEWSLETTERS_CLAIM_SECONDS": str(CLAIM_SECONDS),
         "NEWSLETTERS_RESUME_SECONDS": "1",
         "NEWSLETTERS_WORKERS": "2",
+        "NEWSLETTERS_PAUSE_SECONDS": "1",
     }
 
 
@@ -269,3 +302,57 @@ def test_a_send_finishes_after_a_worker_is_killed_mid_send(home, broker, tmp_pat
         f"\n{RECIPIENTS} recipients in {seconds:.1f} s; victim killed after {killed_at} sent, holding "
         f"{len(in_flight)} claims; duplicates: {len(duplicated)}"
     )
+
+
+# --- Real Celery workers and a mail server that is down for a while ---
+
+OUTAGE_RECIPIENTS = 1000
+
+
+def test_real_workers_wait_out_a_mail_outage_and_send_everyone_exactly_once(home, broker, tmp_path):
+    newsletter = make_newsletter(home)
+    readers = subscribe(newsletter, OUTAGE_RECIPIENTS)
+    send = sends.freeze(make_issue(newsletter))
+
+    # Each message waits a little before the server takes it: the send lasts long enough to
+    # stop the server in the middle, and a message cut off by the stop was not taken.
+    with MailServer(pace=0.003) as server:
+        env = worker_env(server.port)
+        processes = [start_worker(name, env, tmp_path) for name in ("first", "second")]
+        beat = celery(
+            ["beat", "-s", str(tmp_path / "beat-schedule"), "--loglevel=WARNING"], env, tmp_path / "beat.log"
+        )
+        try:
+            wait_until(lambda: all("ready." in log.read_text() for _, log in processes), 60, "workers")
+            broker.send_task("newsletters.start_send", args=[send.pk])
+            wait_until(lambda: counts().get("sent", 0) >= OUTAGE_RECIPIENTS // 4, 30, "a quarter of the send")
+
+            server.stop()
+            wait_until(lambda: Send.objects.get(pk=send.pk).status == "waiting", 20, "the send to pause")
+            sent_at_stop = sum(server.received.values())
+            # Down for a while: the send tries again after 1 s, 2 s, 4 s... and waits on.
+            wait_until(lambda: Send.objects.get(pk=send.pk).outage_tries >= 3, 30, "three tries")
+            during = Send.objects.get(pk=send.pk)
+            charged = Delivery.objects.filter(attempts__gt=0).count()
+            left_claimed = Delivery.objects.filter(status="claimed").count()
+            sent_while_down = counts().get("sent", 0)
+
+            server.start()
+            wait_until(lambda: Send.objects.get(pk=send.pk).status == "finished", 60, "the send to finish")
+        finally:
+            for process, _ in processes:
+                stop(process)
+            stop(beat)
+        received, ids = server.received, server.message_ids()
+
+    assert OUTAGE_RECIPIENTS // 4 <= sent_at_stop < OUTAGE_RECIPIENTS, "the outage came mid-send"
+    assert during.status == "waiting" and during.outage_reason == "connection refused"
+    assert (charged, left_claimed) == (0, 0)  # nobody charged an attempt, nothing held
+    assert sent_while_down == sent_at_stop
+    assert received == {reader.email: 1 for reader in readers}  # exactly once each
+    assert len(ids) == OUTAGE_RECIPIENTS and set(ids.values()) == {1}
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("sent", 0)}
+    finished = Send.objects.get(pk=send.pk)
+    assert (finished.outage_since, finished.outage_tries) == (None, 0)
+    for _, log in processes:
+        assert "already marked sent" not in log.read_text()

@@ -406,6 +406,14 @@ NEWSLETTERS_WORKERS = env.int("NEWSLETTERS_WORKERS", default=2)  # worker tasks 
 NEWSLETTERS_SEND_ON_PUBLISH = env.bool("NEWSLETTERS_SEND_ON_PUBLISH", default=True)
 NEWSLETTERS_MAX_ATTEMPTS = 5  # tries per message after temporary failures before it is failed
 NEWSLETTERS_RETRY_SECONDS = 60  # first retry after a temporary failure; doubles each time
+# A mail outage (no connection, a timeout connecting, a refused login, TLS failing, an ESP's
+# 5xx or 401/403) pauses the whole send without charging anyone an attempt, and it tries
+# again on its own after NEWSLETTERS_PAUSE_SECONDS (default 60, at least 1), doubling each
+# time up to NEWSLETTERS_PAUSE_MAX_SECONDS. It never gives up; after
+# NEWSLETTERS_LONG_OUTAGE_SECONDS the send's page says the outage is a long one.
+NEWSLETTERS_PAUSE_SECONDS = max(1, env.int("NEWSLETTERS_PAUSE_SECONDS", default=60))
+NEWSLETTERS_PAUSE_MAX_SECONDS = 15 * 60
+NEWSLETTERS_LONG_OUTAGE_SECONDS = 60 * 60
 CELERY_BEAT_SCHEDULE["draft-daily-briefing"] = {
     "task": "newsletters.draft_daily_briefing",
     "schedule": crontab(hour=NEWSLETTERS_BRIEFING_HOUR, minute=NEWSLETTERS_BRIEFING_MINUTE),

@@ -126,6 +126,7 @@ def test_unset_variables_keep_their_documented_defaults():
         "NEWSLETTERS_BATCH_SIZE",
         "NEWSLETTERS_CLAIM_SECONDS",
         "NEWSLETTERS_WORKERS",
+        "NEWSLETTERS_PAUSE_SECONDS",
         "CELERY_BEAT_SCHEDULE",
         "ANYMAIL",
         "OUTBOX_RETRY_SECONDS",
@@ -193,6 +194,7 @@ def test_unset_variables_keep_their_documented_defaults():
         "NEWSLETTERS_BATCH_SIZE": 100,
         "NEWSLETTERS_CLAIM_SECONDS": 300,
         "NEWSLETTERS_WORKERS": 2,
+        "NEWSLETTERS_PAUSE_SECONDS": 60,
         "ANYMAIL": {"WEBHOOK_SECRET": ""},
         "OUTBOX_RETRY_SECONDS": 60,
         "CELERY_BROKER_CONNECTION_TIMEOUT": 1.0,
@@ -215,6 +217,7 @@ def test_values_are_read_with_their_types():
         "CELERY_BEAT_SCHEDULE",
         "NEWSLETTERS_BRIEFING_HOUR",
         "NEWSLETTERS_BRIEFING_MINUTE",
+        "NEWSLETTERS_PAUSE_SECONDS",
         "SITE_URL",
         "LOGGING",
         "API_RATE_KEY",
@@ -229,6 +232,7 @@ def test_values_are_read_with_their_types():
         AWARDS_RATE_PER_IP="7",
         NEWSLETTERS_RESUME_SECONDS="0.5",
         NEWSLETTERS_BRIEFING_TIME="7:05",
+        NEWSLETTERS_PAUSE_SECONDS="90",
         SITE_URL="https://research.example.com",
         LOG_LEVEL="warning",
         API_RATE_KEY="100/hour",
@@ -253,6 +257,7 @@ def test_values_are_read_with_their_types():
     )
     assert read["CELERY_BEAT_SCHEDULE"]["resume-stalled-sends"]["schedule"] == 0.5
     assert (read["NEWSLETTERS_BRIEFING_HOUR"], read["NEWSLETTERS_BRIEFING_MINUTE"]) == (7, 5)
+    assert read["NEWSLETTERS_PAUSE_SECONDS"] == 90
     assert read["SITE_URL"] == "https://research.example.com"
     assert read["LOGGING"]["root"]["level"] == "WARNING"
     assert read["API_RATE_KEY"] == "100/hour"

@@ -2,7 +2,7 @@
 // every two seconds and reloads the page when a send's status changes (so the buttons
 // match). Without JavaScript the page shows the numbers as of its loading.
 (function () {
-  const ACTIVE = new Set(["queued", "sending"]);
+  const ACTIVE = new Set(["queued", "sending", "waiting"]);
   const root = document.querySelector("[data-progress-url]");
   if (!root) return;
   const url = root.dataset.progressUrl;
