@@ -16,7 +16,7 @@ def sort_failures(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletters', '0002_sending_permissions'),
+        ('newsletters', '0003_grade_alert_days'),
     ]
 
     operations = [
