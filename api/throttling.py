@@ -1,17 +1,21 @@
 """Anonymous callers are limited per IP address, key holders per key.
 
 Rates come from settings (API_RATE_ANONYMOUS, API_RATE_KEY) each time, so they can
-be changed per environment; a refused request gets 429 with Retry-After.
+be changed per environment; a refused request gets 429 with Retry-After. Requests are
+counted where core.ratelimit counts (its rule for a Redis outage holds here too).
 """
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from core.ratelimit import counters
 
 from .models import ApiKey
 
 
 class AnonymousRateThrottle(SimpleRateThrottle):
     scope = "anonymous"
+    cache = counters
 
     def get_rate(self):
         return settings.API_RATE_ANONYMOUS
@@ -24,6 +28,7 @@ class AnonymousRateThrottle(SimpleRateThrottle):
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
     scope = "api_key"
+    cache = counters
 
     def get_rate(self):
         return settings.API_RATE_KEY
