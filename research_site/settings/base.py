@@ -163,13 +163,13 @@ def cache_namespace(database):
     return f"{readable.strip('-.')[:40] or 'db'}-{hashlib.sha256(where.encode()).hexdigest()[:10]}"
 
 
-def cache_settings(namespace, shared_folder=None):
-    """CACHES for one database: Redis when REDIS_URL is set; otherwise memory, with
+def cache_settings(namespace, shared_folder=None, redis_url=REDIS_URL):
+    """CACHES for one database: Redis when there is a Redis URL; otherwise memory, with
     "default" in ``shared_folder / namespace`` when the processes of a host must share it."""
-    if REDIS_URL:
+    if redis_url:
         redis = {
             "BACKEND": "core.cache_backends.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": redis_url,
             # Seconds to connect and to wait for an answer before the cache counts as down,
             # and between tries while it is (core.cache_backends).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "OUTAGE_RETRY_SECONDS": 5},
