@@ -37,10 +37,13 @@ no-cache, and previews.
 When the cache cannot be reached (core.cache_backends: it answers "miss" at once), the
 generation is unknown (``None``), and an unknown generation is never used: pages, fragments,
 grade lists and memos are neither read nor stored, and every request is answered from the
-database, as fresh as it is. A change saved meanwhile could not start a generation, so
-the first time a process that met the outage reads the generation again, it starts a new
-one: nothing cached before an outage is trusted after it. Caches never cross databases:
-each database has its own key prefix or folder (research_site.settings.base.cache_namespace).
+database, as fresh as it is (award results keep their copy in each process, made fresh).
+A change saved meanwhile could not start a generation, so the first time a process that
+met the outage reads the generation again, it starts a new one, and drops what is kept
+apart from the generation (site settings, Wagtail's site root paths, renditions:
+forget_after_outage), whose own saves could not drop it either: nothing cached before an
+outage is trusted after it. Caches never cross databases: each database has its own key
+prefix or folder (research_site.settings.base.cache_namespace).
 """
 
 import hashlib
@@ -71,6 +74,8 @@ logger = logging.getLogger(__name__)
 # Set while this process has failed to read or move the generation (the cache was
 # unreachable); the next successful read starts a new generation and clears it.
 generation_lost = threading.Event()
+# How to drop the entries kept apart from the generation (see forget_after_outage).
+FORGET_AFTER_OUTAGE = []
 
 
 def _cache():
@@ -94,6 +99,8 @@ def current_generation():
         generation_lost.clear()
         logger.info("Cache back: starting a new generation, since changes saved meanwhile retired nothing")
         generation = _start_generation()
+        for forget in FORGET_AFTER_OUTAGE:
+            forget()
     return generation
 
 
@@ -122,6 +129,18 @@ def invalidate(**kwargs):
     _start_generation()
 
 
+def forget_after_outage(function):
+    """Register how to drop entries kept apart from the generation, which their own saves
+    drop: a save made while the cache was unreachable could not, so they go when it is back."""
+    if function not in FORGET_AFTER_OUTAGE:
+        FORGET_AFTER_OUTAGE.append(function)
+    return function
+
+
+def forget_renditions():
+    caches["renditions"].clear()
+
+
 def invalidate_on_change(model):
     """Class decorator: saving or deleting this model starts a new generation."""
     post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{model._meta.label}")
@@ -143,6 +162,8 @@ def connect_invalidation_signals():
     post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
     for model in (Site, PageViewRestriction, get_image_model(), get_document_model()):
         invalidate_on_change(model)
+    forget_after_outage(Site.clear_site_root_paths_cache)
+    forget_after_outage(forget_renditions)
 
 
 class GenerationMemo:

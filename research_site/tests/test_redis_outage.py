@@ -14,6 +14,7 @@ from django.core import mail
 
 from blog.tests.factories import ArticlePageFactory
 from core import caching
+from core.models import SeoSettings
 from core.ratelimit import allow, counters
 from core.tests.faults import RedisServer, free_port, silent_host
 from newsletters.tests.factories import NewsletterIndexPageFactory, NewsletterPageFactory
@@ -122,15 +123,21 @@ def test_pages_and_the_api_come_from_the_database_while_redis_is_down(
     assert len([m for m in logged(caplog, logging.WARNING) if "reachable again" in m]) == 1
 
 
-def test_a_change_saved_while_redis_is_down_shows_when_it_is_back(client, article, blog_index, redis_server):
-    """Redis comes back with what it held, pages cached before the outage among them; the
-    unpublish could not retire them then, so they must not be served now."""
+def test_changes_saved_while_redis_is_down_show_when_it_is_back(
+    client, home, article, blog_index, redis_server
+):
+    """Redis comes back with what it held, pages and site settings cached before the outage
+    among them; the saves could not retire them then, so they must not be served now."""
+    seo = SeoSettings.objects.create(site=home.get_site(), default_description="Research before the outage")
     assert client.get(article.url).status_code == 200
     assert client.get(article.url)["X-Page-Cache"] == "hit"
     assert article.title in client.get(blog_index.url).content.decode()
+    assert "Research before the outage" in client.get("/").content.decode()
 
     redis_server.stop(keep_data=True)
     article.unpublish()
+    seo.default_description = "Research after the outage"
+    seo.save()
     assert client.get(article.url).status_code == 404
     assert article.title not in client.get(blog_index.url).content.decode()
 
@@ -138,6 +145,7 @@ def test_a_change_saved_while_redis_is_down_shows_when_it_is_back(client, articl
     time.sleep(RETRY)
     assert client.get(article.url).status_code == 404
     assert article.title not in client.get(blog_index.url).content.decode()
+    assert "Research after the outage" in client.get("/").content.decode()
     assert client.get(blog_index.url)["X-Page-Cache"] == "hit"  # and caching goes on
 
 
