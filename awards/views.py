@@ -255,10 +255,11 @@ def results_page(request, program, category):
     its counts trail the votes by at most AWARDS_RESULTS_CACHE_SECONDS.
     """
     seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
-    shared = bool(seconds) and not request.user.is_authenticated
     # The generation is read already (the page cache asked for it): a save of the program,
-    # category or a nominee retires the shared page at once.
-    key = f"awards:results-page:{generation_for(request)}:{program}:{category}"
+    # category or a nominee retires the shared page at once. None: the cache is unreachable.
+    generation = generation_for(request)
+    shared = bool(seconds) and not request.user.is_authenticated and generation is not None
+    key = f"awards:results-page:{generation}:{program}:{category}"
     cached = cache.get(key) if shared else None
     if cached is not None:
         status, content = cached

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+BENCH_CACHE_DIR = ROOT / "var" / "bench" / "cache"
 
 
 def production_env(database, **extra):
@@ -33,6 +34,8 @@ def production_env(database, **extra):
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
         "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
+        # Without Redis, the file cache: never the folders of `make run` (var/cache).
+        "CACHE_DIR": str(BENCH_CACHE_DIR),
         "LOG_LEVEL": "WARNING",
     }
     env.update({key: str(value) for key, value in extra.items()})

@@ -107,7 +107,8 @@ def clear_queue():
 
 
 SETTINGS_FROM_ENV = (
-    "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"
+    "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
+    "CACHE_DIR",  # the bench's own cache folder (harness.production_env)
 )
 
 

@@ -33,9 +33,22 @@ research_site/tests/test_cache_invalidation.py holds every public-facing model t
 Never cached: requests with a session cookie or an Authorization header, the paths in
 SKIPPED_PREFIXES, responses that set a cookie, hold a CSRF token or say private or
 no-cache, and previews.
+
+When the cache cannot be reached (core.cache_backends: it answers "miss" at once), the
+generation is unknown (``None``), and an unknown generation is never used: pages, fragments,
+grade lists and memos are neither read nor stored, and every request is answered from the
+database, as fresh as it is (award results keep their copy in each process, made fresh).
+A change saved meanwhile could not start a generation, so the first time a process that
+met the outage reads the generation again, it starts a new one, and drops what is kept
+apart from the generation (site settings, Wagtail's site root paths, renditions:
+forget_after_outage), whose own saves could not drop it either: nothing cached before an
+outage is trusted after it. Caches never cross databases: each database has its own key
+prefix or folder (research_site.settings.base.cache_namespace).
 """
 
 import hashlib
+import logging
+import threading
 import uuid
 
 from django.conf import settings
@@ -56,18 +69,38 @@ SKIPPED_PREFIXES = (
 WATCHED_MODELS = set()
 
 
+logger = logging.getLogger(__name__)
+
+# Set while this process has failed to read or move the generation (the cache was
+# unreachable); the next successful read starts a new generation and clears it.
+generation_lost = threading.Event()
+# How to drop the entries kept apart from the generation (see forget_after_outage).
+FORGET_AFTER_OUTAGE = []
+
+
 def _cache():
     return caches["default"]
 
 
 def current_generation():
     """A random token, new after every invalidation and after the cache itself is emptied,
-    so a key made with an old generation can never be mistaken for a current one."""
+    so a key made with an old generation can never be mistaken for a current one.
+
+    None while the cache cannot be reached: nothing may be cached or looked up then.
+    """
     cache = _cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation_lost.set()
+    elif generation_lost.is_set():
+        generation_lost.clear()
+        logger.info("Cache back: starting a new generation, since changes saved meanwhile retired nothing")
+        generation = _start_generation()
+        for forget in FORGET_AFTER_OUTAGE:
+            forget()
     return generation
 
 
@@ -78,9 +111,34 @@ def generation_for(request):
     return request.page_cache_generation
 
 
+def _start_generation():
+    """A new generation, or None (and remembered to start one later) if it did not take."""
+    cache = _cache()
+    generation = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    # Read back: a cache that is down takes the write silently. Another process may have
+    # moved it on since, which retires this change's old entries just as well.
+    if cache.get(GENERATION_KEY) is None:
+        generation_lost.set()
+        return None
+    return generation
+
+
 def invalidate(**kwargs):
     """Start a new generation: every cached page, fragment and memo entry is dead at once."""
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    _start_generation()
+
+
+def forget_after_outage(function):
+    """Register how to drop entries kept apart from the generation, which their own saves
+    drop: a save made while the cache was unreachable could not, so they go when it is back."""
+    if function not in FORGET_AFTER_OUTAGE:
+        FORGET_AFTER_OUTAGE.append(function)
+    return function
+
+
+def forget_renditions():
+    caches["renditions"].clear()
 
 
 def invalidate_on_change(model):
@@ -104,6 +162,8 @@ def connect_invalidation_signals():
     post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
     for model in (Site, PageViewRestriction, get_image_model(), get_document_model()):
         invalidate_on_change(model)
+    forget_after_outage(Site.clear_site_root_paths_cache)
+    forget_after_outage(forget_renditions)
 
 
 class GenerationMemo:
@@ -111,7 +171,8 @@ class GenerationMemo:
 
     Anything that could change an answer starts a new generation, so an answer
     remembered under the current one is still right, and is dropped as soon as the
-    generation moves on. Only memos a benchmark justifies use this (README, "Caching").
+    generation moves on. An unknown generation (None: the cache is unreachable) finds
+    nothing and keeps nothing. Only memos a benchmark justifies use this (README, "Caching").
     """
 
     def __init__(self, max_entries=512):
@@ -120,19 +181,27 @@ class GenerationMemo:
         self.entries = {}
 
     def get(self, generation, key):
+        if generation is None:
+            return None
         if generation != self.generation:
             self.generation, self.entries = generation, {}
         return self.entries.get(key)
 
     def set(self, generation, key, value):
+        if generation is None:
+            return
         if generation != self.generation or len(self.entries) >= self.max_entries:
             self.generation, self.entries = generation, {}
         self.entries[key] = value
 
 
 def fragment_key(request, *parts):
-    """A cache key for a fragment of the current generation, of any length."""
-    parts = [parts[0], generation_for(request), *parts[1:]]
+    """A cache key for a fragment of the current generation, of any length; None while
+    the generation is unknown (the fragment is then rendered, not cached)."""
+    generation = generation_for(request)
+    if generation is None:
+        return None
+    parts = [parts[0], generation, *parts[1:]]
     return "fragment:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
 
@@ -152,8 +221,12 @@ class AnonymousPageCacheMiddleware:
         key = "page-cache:" + hashlib.sha256(url.encode()).hexdigest()  # long vote links exceed key limits
         # One round trip for both: the entry remembers the generation it was made in.
         found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY) or current_generation()
+        generation = found.get(GENERATION_KEY)
+        if generation is None or generation_lost.is_set():
+            generation = current_generation()
         request.page_cache_generation = generation
+        if generation is None:  # the cache is unreachable: from the database, kept nowhere
+            return self.get_response(request)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
             response = entry[1]

@@ -14,7 +14,13 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page, PageViewRestriction, Site
 
-from core.caching import GenerationMemo, current_generation, generation_for, invalidate_on_change
+from core.caching import (
+    GenerationMemo,
+    current_generation,
+    forget_after_outage,
+    generation_for,
+    invalidate_on_change,
+)
 
 SETTINGS_SECONDS = 60 * 60
 
@@ -70,6 +76,11 @@ class SeoSettings(BaseSiteSetting):
 @receiver([post_save, post_delete], sender=SeoSettings)
 def forget_cached_seo_settings(sender, instance, **kwargs):
     cache.delete(SeoSettings.cache_key(instance.site_id))
+
+
+@forget_after_outage
+def forget_every_sites_seo_settings():
+    cache.delete_many([SeoSettings.cache_key(pk) for pk in Site.objects.values_list("pk", flat=True)])
 
 
 def not_restricted():

@@ -34,6 +34,8 @@ class FragmentCacheNode(template.Node):
         key = fragment_key(
             request, self.name.resolve(context), *(value.resolve(context) for value in self.vary_on)
         )
+        if key is None:  # the cache is unreachable
+            return self.nodelist.render(context)
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)

@@ -6,6 +6,8 @@ read once here through `env` with its type; each app's settings are in one secti
 ground floor (the site), blog, ratings, API, awards, newsletters.
 """
 
+import hashlib
+import re
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -144,31 +146,51 @@ STORAGES = {
 
 # Caches: "default" for the anonymous page cache, fragments and rate limits, "renditions"
 # so image renditions cost no query once made. REDIS_URL (default "": none) puts both in
-# Redis; without it they are in-process, except that dev and production share a file
-# cache for "default" between their processes.
+# Redis (core.cache_backends: short timeouts, and an unreachable Redis is a miss, never an
+# error); without it they are in-process, except that dev and production share a file
+# cache for "default" between their processes, in a folder of CACHE_DIR (default
+# var/cache). Caches never cross databases: each database has its own Redis key prefix
+# and its own folder, named after it (cache_namespace).
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "research",
-        },
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "renditions",
-            "TIMEOUT": 60 * 60 * 24 * 7,
-        },
+CACHE_DIR = Path(env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
+
+
+def cache_namespace(database):
+    """A database's own name for its caches: readable, and different for every database
+    (engine, host, port and name), so one environment never reads another's cache."""
+    where = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(database.get("NAME") or "").rsplit("/", 1)[-1])
+    return f"{readable.strip('-.')[:40] or 'db'}-{hashlib.sha256(where.encode()).hexdigest()[:10]}"
+
+
+def cache_settings(namespace, shared_folder=None, redis_url=REDIS_URL):
+    """CACHES for one database: Redis when there is a Redis URL; otherwise memory, with
+    "default" in ``shared_folder / namespace`` when the processes of a host must share it."""
+    if redis_url:
+        redis = {
+            "BACKEND": "core.cache_backends.ResilientRedisCache",
+            "LOCATION": redis_url,
+            # Seconds to connect and to wait for an answer before the cache counts as down,
+            # and between tries while it is (core.cache_backends).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "OUTAGE_RETRY_SECONDS": 5},
+        }
+        return {
+            "default": {**redis, "KEY_PREFIX": f"research:{namespace}"},
+            "renditions": {**redis, "KEY_PREFIX": f"renditions:{namespace}", "TIMEOUT": 60 * 60 * 24 * 7},
+        }
+    default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": namespace}
+    if shared_folder:
+        default = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(shared_folder) / namespace),
+        }
+    return {
+        "default": default,
+        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renditions"},
     }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "renditions",
-        },
-    }
+
+
+CACHES = cache_settings(cache_namespace(DATABASES["default"]))
 
 # Pages. Anonymous full-page cache (core.caching): seconds a page is kept
 # (default 300; dev 0; 0 switches it off). Any publish, unpublish or snippet change
@@ -223,6 +245,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 6 * 60 * 60,
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+}
+# ...and retry a publish twice, 0.2 s apart, before the caller gets the error.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {

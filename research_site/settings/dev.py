@@ -1,7 +1,16 @@
 """Local development: SQLite, a broker that needs no server, mail caught to files."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, env
+from .base import (
+    BASE_DIR,
+    CACHE_DIR,
+    CELERY_BROKER_URL,
+    DATABASES,
+    SECRET_KEY,
+    cache_namespace,
+    cache_settings,
+    env,
+)
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"
@@ -30,10 +39,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
 for folder in (BASE_DIR / "var" / "broker" / "processed", EMAIL_FILE_PATH):
     folder.mkdir(parents=True, exist_ok=True)
 
-# Web, worker and beat are separate processes: without Redis they share a file cache, so a
-# page the worker publishes on schedule retires what the web process remembered.
-if not REDIS_URL:
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": BASE_DIR / "var" / "cache",
-    }
+# Web, worker and beat are separate processes: without Redis they share a file cache (in
+# CACHE_DIR's folder for this database), so a page the worker publishes on schedule retires
+# what the web process remembered.
+CACHES = cache_settings(cache_namespace(DATABASES["default"]), shared_folder=CACHE_DIR)

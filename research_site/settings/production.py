@@ -9,7 +9,16 @@ What each variable means, and its default, is in base.py.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, env
+from .base import (
+    CACHE_DIR,
+    CELERY_BROKER_URL,
+    DATABASES,
+    REDIS_URL,
+    SECRET_KEY,
+    cache_namespace,
+    cache_settings,
+    env,
+)
 
 DEBUG = False
 if not SECRET_KEY:
@@ -18,14 +27,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])  # no host until set
 # No default: links in email must never point at a developer's machine (core.checks).
 SITE_URL = env.str("SITE_URL", default="")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
-if not REDIS_URL:
-    # Every worker must see the same page-cache generation, or one would keep serving what
-    # another has just unpublished: without Redis, workers on one host share a file cache
-    # in CACHE_DIR (default var/cache).
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
-    }
+# Every worker must see the same page-cache generation, or one would keep serving what
+# another has just unpublished: without Redis, workers on one host share a file cache, in
+# CACHE_DIR's folder for this database.
+CACHES = cache_settings(cache_namespace(DATABASES["default"]), shared_folder=CACHE_DIR)
 # Origins (https://host) allowed to post forms across hosts, comma-separated (default none).
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

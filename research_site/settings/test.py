@@ -1,7 +1,7 @@
 """Test settings: SQLite unless DATABASE_URL is set (CI sets it to PostgreSQL)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, cache_namespace, cache_settings, env
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
@@ -18,6 +18,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Caches named after the test database (pytest-django's test_<name>), not the one it is
+# made from: a suite run with the same DATABASE_URL and REDIS_URL as `make run` neither
+# reads nor clears the site's cache.
+_database = DATABASES["default"]
+_test_name = _database.get("TEST", {}).get("NAME") or f"test_{_database['NAME']}"
+CACHES = cache_settings(cache_namespace({**_database, "NAME": _test_name}))
 PAGE_CACHE_SECONDS = 0  # tests that exercise the page cache switch it on
 FRAGMENT_CACHE_SECONDS = 0  # raw renders are what the query-count tests measure
 # load_demo in tests: a small market is enough to show the loader works (make run loads 6,000+).
