@@ -86,7 +86,8 @@ def missing_tools():
     try:
         psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
     except psycopg.Error as error:
-        return f"PostgreSQL not reachable at {POSTGRES_URL} (set STACK_POSTGRES_URL): {error}".strip()
+        reason = str(error).strip().splitlines()[0]
+        return f"PostgreSQL not reachable at {POSTGRES_URL} (set STACK_POSTGRES_URL): {reason}"
     return None
 
 
