@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PIP := $(PYTHON) -m pip
 PYTHON_SYSTEM ?= python3
 
-.PHONY: install install-dev run test test-fast lint bench bench-tools browser clean
+.PHONY: install install-dev run test test-fast test-stack lint bench bench-tools browser stack-tools clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -36,12 +36,26 @@ browser:
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-## test: the whole suite, on PostgreSQL when DATABASE_URL is set, SQLite otherwise
-test: install-dev browser
+## stack-tools: Debian's nginx (and redis-server) for the production-shaped stack tests in
+## research_site/tests/stack; RUNLEVEL=1 keeps apt from starting them as system services
+stack-tools:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 || { \
+		echo "Installing Debian's nginx and redis-server for the stack tests"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq nginx redis-server >/dev/null; }
+
+## test: the whole suite, on PostgreSQL when DATABASE_URL is set, SQLite otherwise; the
+## stack tests need PostgreSQL at 127.0.0.1:5432 (STACK_POSTGRES_URL) whatever DATABASE_URL says
+test: install-dev browser stack-tools
 	$(VENV)/bin/pytest
 
 test-fast: install-dev
-	$(VENV)/bin/pytest -m "not browser"
+	$(VENV)/bin/pytest -m "not browser and not stack"
+
+## test-stack: only the production-shaped stack (nginx, gunicorn, PostgreSQL, Redis, Celery, SMTP)
+test-stack: install-dev stack-tools
+	$(VENV)/bin/pytest -m stack
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -131,10 +131,11 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Files: static files are collected to var/static and served by WhiteNoise; uploads
-# (images, documents) go to MEDIA_ROOT (default var/media), served by the reverse proxy.
+# Files: static files are collected to STATIC_ROOT (default var/static) and served by
+# WhiteNoise; uploads (images, documents) go to MEDIA_ROOT (default var/media), served by
+# the reverse proxy.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
