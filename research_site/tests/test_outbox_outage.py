@@ -97,6 +97,9 @@ def test_sign_ups_votes_and_key_requests_survive_a_stopped_broker_and_are_mailed
     # Everything each email needed was kept: its link works as if sent at once.
     assert client.get(path_in(signup_text, "/email/confirm/")).status_code == 200
     assert Subscriber.objects.get(email="new@example.com").status == Subscriber.Status.CONFIRMED
-    assert client.get(path_in(vote_text, "/awards/vote/")).status_code == 200
+    vote_link = path_in(vote_text, "/awards/vote/")
+    assert client.get(vote_link).status_code == 200  # the confirmation page: counts nothing
+    assert not Vote.counted.exists()
+    assert client.post(vote_link).status_code == 200  # "Confirm my vote"
     assert Vote.counted.get().email == "voter@example.com"
     assert client.get(path_in(key_text, "/api/keys/confirm/")).status_code == 200
