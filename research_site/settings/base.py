@@ -219,7 +219,31 @@ WAGTAIL_SITE_NAME = "Token Research"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never svg: it can carry script
+# Documents: what a research site publishes (reports, data, slides, write-ups, bundles of
+# them). Never a type a browser would run as a page from our origin (html, htm, svg, xml,
+# js), nor the macro-carrying Office formats (doc, xls, ppt, docm...). The admin refuses
+# any other extension with a form error on the file field.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "txt", "xlsx", "docx", "pptx", "odt", "ods", "odp", "zip"]
+# The type each is served as, whatever the host's mimetypes table says.
+WAGTAILDOCS_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "zip": "application/zip",
+}
+# Every document is a download (Content-Disposition: attachment), PDFs included, and always
+# through Wagtail's view, which adds X-Content-Type-Options: nosniff and its own
+# "default-src 'none'" policy and checks collection privacy; never a redirect to the
+# storage's URL, where those headers would be the bucket's.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Wagtail's background jobs (reference index, file deletion) run in-process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
