@@ -50,13 +50,23 @@ def send_list(request):
     return render(request, "newsletters/admin/send_list.html", context)
 
 
+def failed_rows(send, show_addresses):
+    """(delivery, address, error) of the latest failures. Addresses are for those who may see
+    subscribers (moderators); others get "(hidden)", also where the server's error quoted it."""
+    failures = send.deliveries.filter(status="failed").select_related("subscriber").order_by("-pk")
+    for delivery in failures[:FAILURES_SHOWN]:
+        address, error = delivery.subscriber.email, delivery.error
+        if not show_addresses:
+            address, error = "(hidden)", error.replace(address, "(hidden)")
+        yield delivery, address, error
+
+
 def detail_context(request, send):
     (summary,) = progress.progress([send])
-    failures = send.deliveries.filter(status="failed").select_related("subscriber").order_by("-pk")
     return {
         "send": send,
         "progress": summary,
-        "failures": failures[:FAILURES_SHOWN],
+        "failures": list(failed_rows(send, request.user.has_perm("newsletters.view_subscriber"))),
         "failure_counts": controls.failure_counts(send),
         "can_retry": send.status not in (Send.Status.QUEUED, Send.Status.CANCELLED),
         "can_control": request.user.has_perm("newsletters.change_send"),

@@ -2,6 +2,7 @@ import re
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.links import absolute
@@ -37,3 +38,25 @@ def signed(value):
         return plaintext.signed(value)
     except (TypeError, ValueError):
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def email_style(context, *css):
+    """` style="..."` for a block rendered into an email, whose clients only read inline
+    styles; nothing on the issue's web page (``on_the_web``), where site.css styles the
+    block and the Content-Security-Policy blocks style attributes."""
+    if context.get("on_the_web"):
+        return ""
+    return format_html(' style="{}"', "".join(map(str, css)))
+
+
+@register.filter
+def change_colour(change):
+    """Green up, red down, grey for none: a grade change's colour in an email."""
+    return "#1a7f37" if change and change > 0 else "#b42318" if change and change < 0 else "#5b6470"
+
+
+@register.filter
+def change_class(change):
+    """site.css's class for a grade change on the web page: up, down or none."""
+    return "up" if change and change > 0 else "down" if change and change < 0 else ""

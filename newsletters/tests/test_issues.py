@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from defusedxml import ElementTree as ET
 from django.utils import timezone
 
@@ -136,7 +137,7 @@ def test_issue_page_renders_the_issue_in_the_site_layout(
     assert "<h1>Staking, explained in five minutes</h1>" in html
     assert '<time datetime="2024-11-22">Nov. 22, 2024</time>' in html
     assert "Yields are <b>not</b> free money." in html
-    assert f'<a href="{article.url}" style="color:#0b5cad">Staking explained</a>' in html
+    assert f'<a href="{article.url}">Staking explained</a>' in html  # styled by site.css
     assert 'class="site-header"' in html  # the site layout
     assert (
         '<a class="back-link" href="/newsletters/research-weekly/">← All Research Weekly issues</a>' in html
@@ -247,3 +248,18 @@ def test_editors_preview_the_issue_as_web_page_email_and_text(weekly):
     assert modes["text"]["Content-Type"] == "text/plain; charset=utf-8"
     text = modes["text"].content.decode()
     assert "Coming Friday" in text and "Markets were quiet." in text and "<" not in text
+
+
+def test_the_issue_page_has_no_inline_styles_while_the_email_keeps_them(client, rich_issue):
+    """Email clients read only inline styles; the site's Content-Security-Policy blocks them,
+    so the web page styles the same blocks from site.css."""
+    email = render_issue(rich_issue).html
+    assert 'style="border-top:1px solid #e3e6ea;text-align:right;color:#1a7f37">+4.5<' in email
+    assert 'style="font-size:19px;line-height:1.3;margin:24px 0 8px;color:#1b1f24">Grades to watch<' in email
+
+    page = client.get(rich_issue.url)
+    body = BeautifulSoup(page.content, "html.parser").select_one(".issue-body")
+    assert body.select("h2") and body.select("table.issue-table") and body.select("img")
+    assert [tag.name for tag in body.find_all(style=True)] == []
+    assert [cell.get_text() for cell in body.select("td.up, td.down")] == ["+4.5", "-2.0"]
+    assert "style-src 'self';" in page["Content-Security-Policy"]

@@ -14,6 +14,7 @@ from newsletters.tests.sending_setup import make_issue, make_newsletter, subscri
 pytestmark = pytest.mark.django_db
 
 SENDS = "/admin/newsletters/sends/"
+SUBSCRIBERS = "/admin/snippets/newsletters/subscriber/"
 
 
 def user_in(django_user_model, group):
@@ -30,6 +31,16 @@ def moderator(client, django_user_model):
 
 @pytest.fixture
 def editor(client, django_user_model):
+    client.force_login(user_in(django_user_model, "Editors"))
+    return client
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    """An editor on a client of their own, beside the moderator's."""
+    from django.test import Client
+
+    client = Client()
     client.force_login(user_in(django_user_model, "Editors"))
     return client
 
@@ -60,11 +71,11 @@ def text_of(response):
     return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
 
 
-@pytest.mark.parametrize("group", ["Moderators", "Editors"])
-def test_moderators_and_editors_see_sends_and_subscribers_in_the_menu(client, django_user_model, group):
-    client.force_login(user_in(django_user_model, group))
-    dashboard = client.get("/admin/").content.decode()
-    assert SENDS in dashboard and "/admin/snippets/newsletters/subscriber/" in dashboard
+def test_moderators_see_sends_and_subscribers_in_the_menu_editors_only_sends(moderator, editor_client):
+    dashboard = moderator.get("/admin/").content.decode()
+    assert SENDS in dashboard and SUBSCRIBERS in dashboard
+    dashboard = editor_client.get("/admin/").content.decode()
+    assert SENDS in dashboard and SUBSCRIBERS not in dashboard
 
 
 def test_the_sends_page_shows_counts_rate_and_times(editor, running_send):
@@ -199,17 +210,37 @@ def test_editors_cannot_send_an_issue(editor, newsletter):
     assert not Send.objects.exists()
 
 
-def test_editors_read_subscribers_and_their_statuses_but_cannot_edit(editor, newsletter):
+def test_moderators_read_subscribers_and_their_statuses_but_cannot_edit(moderator, newsletter):
     subscribe(newsletter, 2)
     subscribe(newsletter, 1, Subscriber.Status.BOUNCED, prefix="bounced")
     Subscriber.objects.filter(email="bounced0@example.com").update(status_reason="Postmark: bounced")
-    response = editor.get("/admin/snippets/newsletters/subscriber/")
+    response = moderator.get(SUBSCRIBERS)
     assert response.status_code == 200
     page = text_of(response)
     assert "reader0@example.com" in page and "bounced0@example.com" in page
     assert "Postmark: bounced" in page and "Daily Briefing" in page
-    filtered = text_of(editor.get("/admin/snippets/newsletters/subscriber/", {"status": "bounced"}))
+    filtered = text_of(moderator.get(SUBSCRIBERS, {"status": "bounced"}))
     assert "bounced0@example.com" in filtered and "reader0@example.com" not in filtered
     subscriber = Subscriber.objects.get(email="reader0@example.com")
-    assert denied(editor.get(f"/admin/snippets/newsletters/subscriber/edit/{subscriber.pk}/"))
-    assert denied(editor.get("/admin/snippets/newsletters/subscriber/add/"))
+    assert denied(moderator.get(f"{SUBSCRIBERS}edit/{subscriber.pk}/"))
+    assert denied(moderator.get(f"{SUBSCRIBERS}add/"))
+
+
+def test_editors_get_no_subscriber_listing_nor_any_address(editor, newsletter):
+    (subscriber,) = subscribe(newsletter, 1)
+    for path in (SUBSCRIBERS, f"{SUBSCRIBERS}inspect/{subscriber.pk}/", f"{SUBSCRIBERS}?q=reader0"):
+        response = editor.get(path)
+        assert denied(response)
+        assert "reader0@example.com" not in editor.get(response["Location"]).content.decode()
+
+
+def test_failed_recipients_addresses_are_for_moderators_only(moderator, editor_client, running_send):
+    failed = running_send.deliveries.get(status="failed")
+    address = failed.subscriber.email
+    Delivery.objects.filter(pk=failed.pk).update(error=f"550 5.1.1 <{address}>: no such user")
+    page = moderator.get(f"{SENDS}{running_send.pk}/").content.decode()
+    assert f"550 5.1.1 &lt;{address}&gt;: no such user" in page
+    page = editor_client.get(f"{SENDS}{running_send.pk}/")
+    assert page.status_code == 200
+    assert address not in page.content.decode()
+    assert "550 5.1.1 &lt;(hidden)&gt;: no such user" in page.content.decode()

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 # Every environment variable is read through this one object, with its type.
 from .environment import database, env, log_level, proxy_hops, throttle_rate, time_of_day
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "anymail",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.caching.AnonymousPageCacheMiddleware",
     "core.caching.SiteLookupMiddleware",
+    # Inside the page cache, so a cached page is stored with its own policy header.
+    "core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,10 +223,69 @@ WAGTAIL_SITE_NAME = "Token Research"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never svg: it can carry script
+# Documents: what a research site publishes (reports, data, slides, write-ups, bundles of
+# them). Never a type a browser would run as a page from our origin (html, htm, svg, xml,
+# js), nor the macro-carrying Office formats (doc, xls, ppt, docm...). The admin refuses
+# any other extension with a form error on the file field.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "txt", "xlsx", "docx", "pptx", "odt", "ods", "odp", "zip"]
+# The type each is served as, whatever the host's mimetypes table says.
+WAGTAILDOCS_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "zip": "application/zip",
+}
+# Every document is a download (Content-Disposition: attachment), PDFs included, and always
+# through Wagtail's view, which adds X-Content-Type-Options: nosniff and its own
+# "default-src 'none'" policy and checks collection privacy; never a redirect to the
+# storage's URL, where those headers would be the bucket's.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Embeds keep their shape with a CSS class (core/templates/wagtailembeds), not a style attribute.
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Wagtail's background jobs (reference index, file deletion) run in-process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Content-Security-Policy (django-csp, core.security). Public pages and the API docs: only
+# our own scripts and styles (script-src also allows the request's nonce, added to the
+# header only when a template uses it; JSON-LD blocks are data, never run, and need none),
+# no plugins, no framing, forms post only here. Images also from data: URLs and from the
+# media storage's origin when media live elsewhere (S3). Video embeds in articles (EmbedBlock)
+# may frame CSP_EMBED_ORIGINS (comma-separated origins; default YouTube and Vimeo).
+# The Wagtail and Django admins run inline scripts, so they get CSP_ADMIN_POLICY instead.
+CSP_EMBED_ORIGINS = env.list(
+    "CSP_EMBED_ORIGINS",
+    default=["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # core.security adds the media storage's origin
+        "frame-src": CSP_EMBED_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The admins (paths below): whatever scripts and styles they bring, but still no plugins,
+# no <base> elsewhere, no posting forms to another site and no framing by one.
+CSP_ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+CSP_ADMIN_POLICY = {
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
 
 # Celery: CELERY_BROKER_URL (default "": dev uses a folder, tests an in-memory broker,
 # production REDIS_URL). Each app below adds its own entries to the beat schedule.

@@ -133,6 +133,7 @@ def test_unset_variables_keep_their_documented_defaults():
         "OUTBOX_RETRY_SECONDS",
         "CELERY_BROKER_CONNECTION_TIMEOUT",
         "CELERY_BROKER_TRANSPORT_OPTIONS",
+        "CSP_EMBED_ORIGINS",
     )
     base_dir = settings.BASE_DIR
     database = read.pop("DATABASES")["default"]
@@ -205,6 +206,7 @@ def test_unset_variables_keep_their_documented_defaults():
             "socket_connect_timeout": 1.0,
             "socket_timeout": 2.0,
         },
+        "CSP_EMBED_ORIGINS": ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     }
 
 
@@ -225,6 +227,7 @@ def test_values_are_read_with_their_types():
         "API_RATE_KEY",
         "OUTBOX_RETRY_SECONDS",
         "CELERY_BROKER_TRANSPORT_OPTIONS",
+        "CONTENT_SECURITY_POLICY",
         ALLOWED_HOSTS="a.com, b.com",
         CSRF_TRUSTED_ORIGINS="https://a.com,,https://b.com,",
         DATABASE_URL="postgres://reader:pw@db.internal:5433/research",
@@ -241,6 +244,7 @@ def test_values_are_read_with_their_types():
         OUTBOX_RETRY_SECONDS="15",
         CELERY_BROKER_CONNECTION_TIMEOUT="0.5",
         CELERY_BROKER_SOCKET_TIMEOUT="3",
+        CSP_EMBED_ORIGINS="https://video.example.com, https://player.example.org",
     )
     assert read["ALLOWED_HOSTS"] == ["a.com", "b.com"]
     assert read["CSRF_TRUSTED_ORIGINS"] == ["https://a.com", "https://b.com"]
@@ -270,6 +274,8 @@ def test_values_are_read_with_their_types():
         "socket_connect_timeout": 0.5,
         "socket_timeout": 3.0,
     }
+    frame_src = read["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["frame-src"]
+    assert frame_src == ["https://video.example.com", "https://player.example.org"]
 
 
 def test_secrets_starting_with_a_dollar_are_taken_as_written():
