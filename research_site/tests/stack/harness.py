@@ -420,6 +420,9 @@ http {{
         listen 127.0.0.1:{self.ports["nginx"]};
         server_name {HOST};
         client_max_body_size 20m;
+        # Uploaded images straight from disk; documents only through Django's view, which
+        # serves each as a download (a stored .html or .svg must never render here).
+        location /media/documents/ {{ return 404; }}
         location /media/ {{ alias {self.folder}/media/; }}
         location / {{
             proxy_pass http://django;

@@ -105,6 +105,41 @@ def test_a_moderator_signs_in_to_the_admin_over_the_proxy(stack):
     assert moderator(stack).get("/admin/").status == 200
 
 
+# A document of each kind stored as an editor's upload would be: a PDF, and an HTML file
+# that got onto the disk before the allow-list (or by any other way).
+DOCUMENTS = """
+from django.core.files.base import ContentFile
+from wagtail.documents.models import Document
+pdf = Document(title="Stack report")
+pdf.file.save("stack-report.pdf", ContentFile(b"%PDF-1.4 stack"), save=False)
+pdf.save()
+html = Document(title="Stack page")
+html.file.save("stack-page.html", ContentFile(b"<script>alert(1)</script>"), save=False)
+html.save()
+print(pdf.url, pdf.file.name, html.url, html.file.name)
+"""
+
+
+def test_documents_leave_only_through_the_download_view(stack):
+    pdf_url, pdf_file, html_url, html_file = stack.django(DOCUMENTS).split()[-4:]
+    client = stack.client()
+    for name in (pdf_file, html_file):  # the proxy never serves the files themselves
+        assert client.get(f"/media/{name}").status == 404
+    pdf = client.get(pdf_url)
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"].startswith("attachment")
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    html = client.get(html_url)  # stored before the allow-list: a download, never a page
+    assert html.headers["Content-Disposition"].startswith("attachment")
+    assert html.headers["X-Content-Type-Options"] == "nosniff"
+    assert html.headers["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_public_pages_carry_the_content_security_policy(stack):
+    policy = stack.client().get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+
+
 # --- Newsletter sends ---
 
 # A newsletter of its own, with `count` confirmed readers and a published issue, made in
