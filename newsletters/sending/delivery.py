@@ -43,7 +43,8 @@ class DeliveryFailure(Exception):
 
 
 class TemporaryFailure(DeliveryFailure):
-    """Worth another try later: a 4xx reply, a dropped connection, an ESP that is busy or down."""
+    """Worth another try later: a 4xx reply other than 421, a connection that broke under this
+    message while the server still takes new ones."""
 
 
 class PermanentFailure(DeliveryFailure):
@@ -53,9 +54,10 @@ class PermanentFailure(DeliveryFailure):
 class ServerUnavailable(TemporaryFailure):
     """The mail server or ESP cannot be reached, or refuses us rather than a recipient: no
     connection, a timeout connecting, a refused login or HELO, TLS failing, our sender
-    refused, an ESP's 5xx or 401/403 or 429. Every message would fail alike, so the worker
-    pauses the whole send (newsletters.sending.outages) and charges nobody an attempt.
-    The message is the reason, as an operator reads it: "connection refused"."""
+    refused, a 421 reply (the server closing the session on us), an ESP's 5xx or 401/403
+    or 429. Every message would fail alike, so the worker pauses the whole send
+    (newsletters.sending.outages) and charges nobody an attempt. The message is the
+    reason, as an operator reads it: "connection refused"."""
 
 
 class EmailDelivery:
@@ -127,11 +129,13 @@ class EmailDelivery:
         except Exception as error:
             failure = classify(error)
             if breaks_connection(error):
-                # The session is gone. If the server will not take a new one, it is down (or
-                # was stopped mid-message): ServerUnavailable, and this recipient is not
-                # charged. If it will, the trouble was this message's: charge it as usual.
                 self._drop()
-                self.open()
+                if not isinstance(failure, ServerUnavailable):
+                    # The connection broke under this message. If the server will not take a
+                    # new one, it is down (or was stopped mid-message): ServerUnavailable, and
+                    # this recipient is not charged. If it will, the trouble was this
+                    # message's: charge it as usual.
+                    self.open()
             raise failure from error
 
     def email_message(self, message):
@@ -212,6 +216,12 @@ def classify(error):
         if status == 429:  # the account's rate, not this message
             return ServerUnavailable(f"ESP rate limit: {first_line(error)}")
         return PermanentFailure(f"ESP refused: {first_line(error)}")
+    if closes_service(error):
+        # 421, "service not available, closing transmission channel": the server's answer to
+        # any command when it is shutting down or turning us away (too many connections, our
+        # rate). It says nothing about the recipient, and a new session opened that moment may
+        # well get in and be told the same: the send waits for the server.
+        return ServerUnavailable(unreachable_reason(error))
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = list(error.recipients.values())
         described = "; ".join(smtp_reply(code, text) for code, text in replies)
@@ -243,6 +253,9 @@ def unreachable_reason(error):
         return f"greeting refused: {smtp_reply(error.smtp_code, error.smtp_error)}"
     if isinstance(error, smtplib.SMTPSenderRefused):
         return f"sender refused: {smtp_reply(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # a 421 to RCPT
+        replies = (smtp_reply(code, text) for code, text in error.recipients.values())
+        return f"server answered {'; '.join(replies)}"
     if isinstance(error, smtplib.SMTPConnectError):
         return f"server refused the connection: {smtp_reply(error.smtp_code, error.smtp_error)}"
     if isinstance(error, smtplib.SMTPResponseException):
@@ -258,12 +271,19 @@ def unreachable_reason(error):
     return f"{error.__class__.__name__}: {first_line(error)}"
 
 
+def closes_service(error):
+    """A 421 reply, after which smtplib has hung up (to RCPT it comes as SMTPRecipientsRefused)."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _ in error.recipients.values())
+    return False
+
+
 def breaks_connection(error):
     """After these the SMTP session is gone or unusable: reconnect before the next message."""
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code == 421  # "service closing transmission channel"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):  # smtplib hangs up on a 421 here too
-        return any(code == 421 for code, _ in error.recipients.values())
+    if closes_service(error):
+        return True
     if isinstance(error, AnymailError):
         return False
     return isinstance(error, OSError)

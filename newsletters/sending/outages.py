@@ -48,7 +48,11 @@ def pause(send_id, reason):
         send.outage_since = send.outage_since or now
         send.next_try_at = now + datetime.timedelta(seconds=delay)
         send.save(update_fields=["status", "outage_reason", "outage_since", "outage_tries", "next_try_at"])
-        transaction.on_commit(lambda: retry_after_outage.apply_async((send_id,), countdown=delay))
+        # Robust: with the broker down too, the send still waits, and the resume-stalled beat
+        # sets it going at next_try_at.
+        transaction.on_commit(
+            lambda: retry_after_outage.apply_async((send_id,), countdown=delay), robust=True
+        )
     logger.warning(
         "send %s paused: mail server unreachable (%s); try %s, next in %s s",
         send_id,

@@ -1,17 +1,18 @@
-"""A sending worker: claim a batch, send it over one connection, mark each message sent.
+"""A sending worker: connect, claim a batch, send it over that connection, mark each message sent.
 
-Each worker loops: claim a batch (rows nobody holds, or whose holder's lease has run out),
-send its messages one at a time over one connection, and mark each delivery sent as soon
-as the server has accepted it. A worker killed mid-batch therefore leaves at most the
-message it had on the wire unmarked; its other claims expire and another worker sends
-them. A delivery marked sent is never claimed or sent again.
+Each worker loops: connect to the mail server, claim a batch (rows nobody holds, or whose
+holder's lease has run out), send its messages one at a time over that connection, and
+mark each delivery sent as soon as the server has accepted it. A worker killed mid-batch
+therefore leaves at most the message it had on the wire unmarked; its other claims expire
+and another worker sends them. A delivery marked sent is never claimed or sent again.
 
 A mail server that cannot be reached, or turns us away (ServerUnavailable), is nobody's
-fault among the recipients: the worker hands its batch back unchanged and the whole send
-waits for the server (newsletters.sending.outages). A recipient's temporary failure goes
-back to pending with an exponential back-off; permanent ones, and temporary ones after
-NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Workers see a pause or cancel
-(newsletters.sending.controls) within a second.
+fault among the recipients. A worker connects before it claims, so one that cannot get in
+holds nobody; one that loses the server mid-batch hands the rest of its batch back
+unchanged; and the whole send waits for the server (newsletters.sending.outages). A
+recipient's temporary failure goes back to pending with an exponential back-off; permanent
+ones, and temporary ones after NEWSLETTERS_MAX_ATTEMPTS, are recorded as failed. Workers
+see a pause or cancel (newsletters.sending.controls) within a second.
 """
 
 import contextlib
@@ -35,7 +36,7 @@ from newsletters.sending.delivery import (
     ServerUnavailable,
     TemporaryFailure,
 )
-from newsletters.sending.sends import finish_if_done, newsletter_id
+from newsletters.sending.sends import claimable, finish_if_done, newsletter_id
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +77,30 @@ def run_worker(send_id):
     content = Content.of(send)
     with commits_without_waiting_for_disk():
         while current_status(send_id) == Send.Status.SENDING:
-            lease, batch = claim_batch(send_id, content.newsletter_id, settings.NEWSLETTERS_BATCH_SIZE)
-            if not batch:
+            if not has_work(send_id):
                 finish_if_done(send_id)
                 return
-            if not deliver_batch(send_id, content, lease, batch, delivery):
+            # Connect first, claim after: during an outage no recipient is held, not even
+            # for the moment it takes to find the server down.
+            try:
+                delivery.open()
+            except ServerUnavailable as outage:
+                outages.pause(send_id, str(outage))
                 return
+            try:
+                lease, batch = claim_batch(send_id, content.newsletter_id, settings.NEWSLETTERS_BATCH_SIZE)
+                if not batch:
+                    finish_if_done(send_id)
+                    return
+                if not deliver_batch(send_id, content, lease, batch, delivery):
+                    return
+            finally:
+                delivery.close()
+
+
+def has_work(send_id):
+    """Whether the send has deliveries a worker could claim now (a claim may still find none)."""
+    return Delivery.objects.filter(send_id=send_id).filter(claimable(timezone.now())).exists()
 
 
 @contextlib.contextmanager
@@ -165,23 +184,22 @@ def recipients_for(claimed, newsletter_id):
 
 
 def deliver_batch(send_id, content, lease, batch, delivery):
-    """Send a claimed batch over one connection; False when the send was paused or cancelled,
-    or the mail server is unreachable (the send now waits for it)."""
+    """Send a claimed batch over the delivery's open session; False when the send was paused
+    or cancelled, or the mail server went away (the send now waits for it).
+
+    Whatever way it ends, no claim is left behind that need not be: what was never handed
+    to the server goes back at once. Only on an unforeseen error (the database gone) does the
+    message in hand, which the server may have taken, keep its claim until its lease ends.
+    """
     for recipient in batch:
         if not recipient.sendable:
             skip_unmailable(recipient, lease)
     batch = [recipient for recipient in batch if recipient.sendable]
-    if not batch:
-        return True
     started = time.monotonic()
     give_back_at = started + LEASE_USE * settings.NEWSLETTERS_CLAIM_SECONDS
     check_at = started + STATUS_CHECK_SECONDS
-    try:
-        delivery.open()
-    except ServerUnavailable as outage:
-        wait_for_server(send_id, outage, batch, lease)
-        return False
     recovering = True  # until this batch has sent a message
+    position = 0
     try:
         with connection.cursor() as cursor:
             for position, recipient in enumerate(batch):
@@ -208,16 +226,18 @@ def deliver_batch(send_id, content, lease, batch, delivery):
                     if recovering:
                         outages.recovered(send_id)
                         recovering = False
-    finally:
-        delivery.close()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            release(batch[position + 1 :], lease)
+        raise
     return True
 
 
 def wait_for_server(send_id, outage, unsent, lease):
-    """The server is down or turns us away: the send waits for it, and what this worker
-    holds goes back as it was, charged nothing."""
-    outages.pause(send_id, str(outage))
+    """The server is down or turns us away: what this worker holds goes back as it was,
+    charged nothing, and the send waits for the server."""
     release(unsent, lease)
+    outages.pause(send_id, str(outage))
 
 
 def build_message(content, subscriber_id, email):

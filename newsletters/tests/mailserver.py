@@ -2,9 +2,9 @@
 
 It counts the messages each recipient receives, keeps them, and answers with
 scripted replies when a test asks: `server.answer_data("a@x", "451 ...")` answers that
-recipient's next DATA with the reply instead of accepting it. A test can stop the server
-and start it again on the same port (an outage), and make it require a login
-(`MailServer(password="...")`) that refuses any other password.
+recipient's next DATA with the reply instead of accepting it (`DROP`: hangs up instead).
+A test can stop the server and start it again on the same port (an outage), and make it
+require a login (`MailServer(password="...")`) that refuses any other password.
 """
 
 import asyncio
@@ -53,6 +53,9 @@ class RecordingHandler:
             await asyncio.sleep(self.pace)
         for address in envelope.rcpt_tos:
             reply = self._scripted(self.data_replies, address)
+            if reply == DROP:  # hang up without an answer: the client sees the connection go
+                server.transport.close()
+                return "451 4.3.0 Dropped"  # never reaches the client
             if reply:
                 return reply
         with self.lock:
@@ -65,6 +68,9 @@ class RecordingHandler:
             # message it does not know about, the one case that may be duplicated.
             await asyncio.sleep(self.delay)
         return "250 Message accepted"
+
+
+DROP = "drop"  # a scripted DATA "reply" that hangs up instead of answering
 
 
 def parse(content):
@@ -142,5 +148,6 @@ class MailServer:
         self.handler.rcpt_replies[address].append(reply)
 
     def answer_data(self, address, *replies):
-        """Answer the next DATA commands carrying `address` with these replies, in turn."""
+        """Answer the next DATA commands carrying `address` with these replies, in turn
+        (DROP: hang up instead of answering)."""
         self.handler.data_replies[address].extend(replies)

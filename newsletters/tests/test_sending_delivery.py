@@ -25,7 +25,7 @@ from newsletters.sending.delivery import (
     TemporaryFailure,
 )
 from newsletters.subscriptions import links
-from newsletters.tests.mailserver import MailServer
+from newsletters.tests.mailserver import DROP, MailServer
 from newsletters.tests.sending_setup import make_issue, make_newsletter, smtp_settings, subscribe
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -143,17 +143,26 @@ def test_smtp_failures_on_our_session_are_sorted_and_the_session_reopens(setting
     with MailServer() as server:
         smtp_settings(settings, server)
         server.refuse_recipient("gone@example.com")
-        server.answer_data("busy@example.com", "421 4.3.2 Closing, try later")
+        server.answer_data("busy@example.com", "451 4.3.0 Mailbox busy, try later")
+        server.answer_data("dropped@example.com", DROP)
+        server.answer_data("closing@example.com", "421 4.3.2 Closing, try later")
         delivery = EmailDelivery()
         delivery.open()
         with pytest.raises(PermanentFailure, match="recipient refused: 550"):
             delivery.send(newsletter_message(to="gone@example.com"))
-        with pytest.raises(TemporaryFailure, match="server deferred: 421") as deferred:
+        with pytest.raises(TemporaryFailure, match="server deferred: 451") as deferred:
             delivery.send(newsletter_message(to="busy@example.com"))
-        # A 421 closes the session. A new one opened at once tells a server that closed on
-        # this message (charge it) from a server that is down (ServerUnavailable: charge nobody).
         assert not isinstance(deferred.value, ServerUnavailable)
-        delivery.send(newsletter_message(to="ada@example.com"))
+        # The connection broke under this message. A new one opened at once tells a server
+        # that broke on this message (charge it) from one that is down (charge nobody).
+        with pytest.raises(TemporaryFailure, match="connection failed: SMTPServerDisconnected") as dropped:
+            delivery.send(newsletter_message(to="dropped@example.com"))
+        assert not isinstance(dropped.value, ServerUnavailable) and not delivery.needs_open
+        # A 421 is the server closing on us, whatever the recipient: the send waits for it,
+        # even though a new session would get in at once.
+        with pytest.raises(ServerUnavailable, match="^server answered 421 4.3.2 Closing, try later$"):
+            delivery.send(newsletter_message(to="closing@example.com"))
+        delivery.send(newsletter_message(to="ada@example.com"))  # over a new session
         delivery.close()
         assert server.received == {"ada@example.com": 1}
 

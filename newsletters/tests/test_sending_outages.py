@@ -132,6 +132,33 @@ def test_a_server_stopped_mid_send_pauses_it_uncharged_and_it_finishes_once_the_
     assert (send.outage_since, send.outage_reason, send.outage_tries) == (None, "", 0)
 
 
+def test_a_server_answering_421_mid_send_pauses_it_uncharged(newsletter, issue, run, moderator, settings):
+    # A server shutting down answers DATA "421" while its port still takes new sessions:
+    # that is the server turning us away, not the recipient's trouble.
+    readers = subscribe(newsletter, 6)
+    with MailServer() as server:
+        smtp_settings(settings, server, BATCH_SIZE=4, PAUSE_SECONDS=60)
+        server.answer_data(readers[2].email, "421 4.3.2 Shutting down, try again later")
+        send, _ = run(sends.queue_issue, issue)
+        send.refresh_from_db()
+        assert send.status == Send.Status.WAITING
+        assert send.outage_reason == "server answered 421 4.3.2 Shutting down, try again later"
+        assert server.received == {readers[0].email: 1, readers[1].email: 1}
+        assert charged(send) == (0, 0)
+        page = text_of(moderator.get(f"{SENDS}{send.pk}/"))
+        assert "Paused: mail server unreachable (server answered 421 4.3.2 Shutting down" in page
+
+        next_try_is_due(send)
+        run(sends.resume_stalled)
+        send.refresh_from_db()
+        received = server.received
+
+    assert send.status == Send.Status.FINISHED
+    assert received == {reader.email: 1 for reader in readers}
+    assert set(send.deliveries.values_list("status", "attempts")) == {("sent", 0)}
+    assert (send.outage_since, send.outage_tries) == (None, 0)
+
+
 def test_no_server_at_the_start_pauses_the_send_and_nobody_is_charged(newsletter, issue, settings, run):
     with MailServer() as server:
         port = server.port  # nothing listens there any more
