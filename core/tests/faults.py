@@ -1,5 +1,6 @@
-"""Real faults for cache tests: a redis-server of the test's own that it can stop, hang and
-start again, and a host that takes no connection (on loopback, nothing leaves the machine)."""
+"""Real faults for tests: a redis-server of the test's own (cache or broker) that it can stop,
+hang and start again, a server that takes connections and never answers, and a host that
+takes no connection (on loopback, nothing leaves the machine)."""
 
 import contextlib
 import os
@@ -7,6 +8,8 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
+import threading
 import time
 
 import redis
@@ -19,10 +22,11 @@ def free_port():
 
 
 class RedisServer:
-    """redis-server on a free loopback port, without persistence, in ``folder``."""
+    """redis-server on a free loopback port, without persistence, in ``folder`` (a new
+    temporary folder by default)."""
 
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, folder=None):
+        self.folder = folder or tempfile.mkdtemp(prefix="redis-")
         self.port = free_port()
         self.process = None
         self.url = f"redis://127.0.0.1:{self.port}/0"
@@ -41,7 +45,7 @@ class RedisServer:
         while True:
             try:
                 client.ping()
-                return
+                return self
             except redis.ConnectionError:
                 assert time.monotonic() < deadline, "redis-server did not start"
                 time.sleep(0.05)
@@ -66,6 +70,36 @@ class RedisServer:
 
     def client(self):
         return redis.Redis.from_url(self.url, socket_timeout=2)
+
+    def queued(self):
+        """How many task messages wait in Celery's default queue."""
+        return self.client().llen("celery")
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never says a word: a hung broker."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(50)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _accept(self):
+        with contextlib.suppress(OSError):
+            while True:
+                self.accepted.append(self.sock.accept()[0])
+
+    def close(self):
+        for connection in self.accepted:
+            connection.close()
+        self.sock.close()
 
 
 @contextlib.contextmanager

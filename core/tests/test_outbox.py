@@ -13,8 +13,9 @@ from django.utils import timezone
 from core import outbox
 from core.models import OutboxEmail
 from core.tasks import drain_outbox
-from core.tests.broker import RedisServer, SilentServer, free_port, tasks_sent_to
+from core.tests.broker import tasks_sent_to
 from core.tests.concurrency import all_at_once
+from core.tests.faults import RedisServer, SilentServer, free_port
 from newsletters.tests.mailserver import MailServer
 
 pytestmark = pytest.mark.django_db

@@ -35,7 +35,9 @@ def queue_issue(issue, requested_by=None):
             send = freeze(issue, requested_by)
     except IntegrityError:  # queued at the same moment by someone else
         return Send.objects.get(issue=issue), False
-    transaction.on_commit(lambda: start_send.delay(send.pk))
+    # robust: with the broker down the publish (or the Send button) still answers; the send
+    # stays queued and resume_stalled() starts it once beat reaches a worker again.
+    transaction.on_commit(lambda: start_send.delay(send.pk), robust=True)
     return send, True
 
 
@@ -96,7 +98,7 @@ def fan_out(send_id):
     from newsletters.tasks import send_batches  # tasks imports this module
 
     for _ in range(settings.NEWSLETTERS_WORKERS):
-        transaction.on_commit(lambda: send_batches.delay(send_id))
+        transaction.on_commit(lambda: send_batches.delay(send_id), robust=True)  # beat resumes it
 
 
 def finish_if_done(send_id):

@@ -5,8 +5,11 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.utils import timezone
 
+from core.tests.broker import tasks_sent_to
+from core.tests.faults import RedisServer
 from newsletters.models import Delivery, Send, Subscriber
 from newsletters.sending import sends
 from newsletters.tests.sending_setup import make_issue, make_newsletter, subscribe
@@ -194,6 +197,28 @@ def test_moderator_sends_a_published_issue_from_the_admin(
     assert "This issue has already been sent, or is being sent." in text_of(again)
     assert Send.objects.count() == 1
     assert "Sending progress" in moderator.get(f"/admin/pages/{issue.pk}/edit/").content.decode()
+
+
+def test_the_send_button_with_the_broker_down_answers_and_the_send_starts_when_it_is_back(
+    moderator, newsletter, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTERS_SEND_ON_PUBLISH = False
+    readers = subscribe(newsletter, 3)
+    issue = make_issue(newsletter, subject="Sent while the broker was down")
+    broker = RedisServer().start()
+    broker.stop()
+    with tasks_sent_to(broker.url), django_capture_on_commit_callbacks(execute=True):
+        response = moderator.post(f"{SENDS}issue/{issue.pk}/")
+    send = Send.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{SENDS}{send.pk}/"
+    assert send.status == "queued" and not mail.outbox  # kept, not lost, not sent
+
+    Send.objects.filter(pk=send.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        sends.resume_stalled()  # beat, once it reaches a worker again (eager here)
+    send.refresh_from_db()
+    assert send.status == "finished"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers)
 
 
 def test_an_unpublished_issue_cannot_be_sent(moderator, newsletter):

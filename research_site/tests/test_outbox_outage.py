@@ -12,7 +12,8 @@ from awards.models import Vote
 from awards.tests.factories import category_with
 from core.models import OutboxEmail
 from core.tasks import drain_outbox
-from core.tests.broker import RedisServer, tasks_sent_to
+from core.tests.broker import tasks_sent_to
+from core.tests.faults import RedisServer
 from newsletters.models import Subscriber
 from newsletters.subscriptions.views import CHECK_YOUR_INBOX
 from newsletters.tests.factories import NewsletterIndexPageFactory, NewsletterPageFactory, SubscriberFactory
