@@ -34,9 +34,9 @@ sub vcl_recv {
         }
         # Bans rather than hash purges: they reach every variant of a URL (Vary, scheme).
         if (req.method == "PURGE") {
-            ban({"obj.http.X-Edge-Host == ""} + req.http.host + {"" && obj.http.X-Edge-Url == ""} + req.url + {"""});
+            ban("obj.http.X-Edge-Host == " + req.http.host + " && obj.http.X-Edge-Url == " + req.url);
         } else {
-            ban({"obj.http.X-Edge-Host == ""} + req.http.host + {"""});
+            ban("obj.http.X-Edge-Host == " + req.http.host);
         }
         return (synth(200, req.method + " done"));
     }

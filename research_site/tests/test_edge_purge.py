@@ -191,3 +191,24 @@ def test_no_edge_by_default(db, django_capture_on_commit_callbacks):
     with override_settings(WAGTAILFRONTENDCACHE={}), django_capture_on_commit_callbacks() as callbacks:
         CategoryFactory(name="Quiet")
     assert callbacks == []
+
+
+def test_the_edge_is_configured_from_the_environment():
+    from research_site.tests.test_settings import read_settings, start_up
+
+    read = read_settings(
+        "WAGTAILFRONTENDCACHE", "EDGE_CACHE_SECONDS", "EDGE_API_CACHE_SECONDS",
+        FRONTEND_CACHE="varnish",
+        VARNISH_PURGE_URLS="http://10.0.0.21:6081, http://10.0.0.22:6081",
+        EDGE_CACHE_SECONDS="600",
+    )
+    assert read["WAGTAILFRONTENDCACHE"] == {
+        "varnish-1": {"BACKEND": "core.edge.VarnishBackend", "TIMEOUT": 2.0, "LOCATION": "http://10.0.0.21:6081"},
+        "varnish-2": {"BACKEND": "core.edge.VarnishBackend", "TIMEOUT": 2.0, "LOCATION": "http://10.0.0.22:6081"},
+    }
+    assert (read["EDGE_CACHE_SECONDS"], read["EDGE_API_CACHE_SECONDS"]) == (600, 60)
+    assert read_settings("WAGTAILFRONTENDCACHE") == {"WAGTAILFRONTENDCACHE": {}}
+
+    refused = start_up(FRONTEND_CACHE="cloudflare", CLOUDFLARE_ZONE_ID="abc")
+    assert refused.returncode != 0
+    assert "FRONTEND_CACHE=cloudflare needs CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY set." in refused.stderr
