@@ -35,7 +35,10 @@ if os.environ.get("BENCH_FLOOR_APP"):  # loaded by gunicorn as bench.edge:floor
         DEBUG=False, SECRET_KEY=os.environ["SECRET_KEY"], ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__,
         MIDDLEWARE=[],
     )
-    urlpatterns = [path("floor", lambda request: HttpResponse(b"x" * 20_000))]
+    urlpatterns = [
+        path("floor", lambda request: HttpResponse(b"x" * 20_000)),
+        path("healthz", lambda request: HttpResponse(b"ok")),  # what harness.gunicorn waits for
+    ]
     floor = get_wsgi_application()
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -153,15 +156,17 @@ def main():
         folder = Path(tempfile.mkdtemp(prefix="bench-edge-"))
         stack.callback(shutil.rmtree, folder, ignore_errors=True)
         varnish_port = free_port()  # the site purges it, so it must know it before Varnish starts
-        env = production_env(
-            DATABASE, REDIS_URL=redis_url, RATINGS_TOKENS=300,
-            FRONTEND_CACHE="varnish", VARNISH_PURGE_URLS=f"http://127.0.0.1:{varnish_port}",
-        )
+        loading = production_env(DATABASE, REDIS_URL=redis_url, RATINGS_TOKENS=300)
         print(f"Preparing {DATABASE} on PostgreSQL (migrate, collectstatic, load_demo)...", flush=True)
         recreate_database(DATABASE)
-        manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
-        manage(env, "load_demo")
+        manage(loading, "migrate", "--noinput")
+        manage(loading, "collectstatic", "--noinput")
+        manage(loading, "load_demo")
+        # Readers reach the site at Varnish's address: the host the app bans (SITE_URL's).
+        env = {
+            **loading, "FRONTEND_CACHE": "varnish", "VARNISH_PURGE_URLS": f"http://127.0.0.1:{varnish_port}",
+            "SITE_URL": f"http://127.0.0.1:{varnish_port}",
+        }
 
         floor_base = stack.enter_context(gunicorn({**env, "BENCH_FLOOR_APP": "1"}, app="bench.edge:floor"))
         site_base = stack.enter_context(gunicorn(env))
