@@ -6,6 +6,7 @@ AWS, MinIO or R2. The server's access log tells which requests it received.
 """
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -23,7 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -365,3 +366,18 @@ def test_the_deploy_check_stays_clean_with_a_bucket(settings):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_bucket_policy_command_says_when_there_is_no_bucket(settings):
+    settings.AWS_STORAGE_BUCKET_NAME = ""
+    with pytest.raises(CommandError, match="AWS_STORAGE_BUCKET_NAME is not set"):
+        call_command("media_bucket_policy", stdout=StringIO())
+
+
+def test_the_bucket_policy_opens_only_the_renditions_under_the_location(settings):
+    settings.AWS_STORAGE_BUCKET_NAME, settings.AWS_LOCATION = "research-media", "staging"
+    out = StringIO()
+    call_command("media_bucket_policy", stdout=out)
+    (statement,) = json.loads(out.getvalue())["Statement"]
+    assert statement["Principal"] == "*" and statement["Action"] == "s3:GetObject"
+    assert statement["Resource"] == "arn:aws:s3:::research-media/staging/images/*"
