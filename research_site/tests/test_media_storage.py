@@ -193,8 +193,8 @@ def test_a_second_upload_with_the_same_name_keeps_the_first(s3_server, bucket, e
     assert first.file.name != second.file.name
     assert s3_server.keys(bucket) == sorted([first.file.name, second.file.name])
     for image, color in ((first, (255, 0, 0)), (second, (0, 0, 255))):
-        body_ = s3_server.client.get_object(Bucket=bucket, Key=image.file.name)["Body"]
-        assert PillowImage.open(body_).convert("RGB").getpixel((0, 0)) == color
+        stored = s3_server.client.get_object(Bucket=bucket, Key=image.file.name)["Body"]
+        assert PillowImage.open(stored).convert("RGB").getpixel((0, 0)) == color
 
 
 def test_a_page_shows_its_images_from_the_bucket_with_plain_cacheable_urls(
