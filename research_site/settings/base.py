@@ -136,16 +136,53 @@ USE_I18N = True
 USE_TZ = True
 
 # Files: static files are collected to STATIC_ROOT (default var/static) and served by
-# WhiteNoise; uploads (images, documents) go to MEDIA_ROOT (default var/media), served by
-# the reverse proxy.
+# WhiteNoise. Uploads (original images in original_images/, their renditions in images/,
+# documents in documents/) go to MEDIA_ROOT (default var/media), served by the reverse
+# proxy, or to an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (below).
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
+# Uploads in object storage (AWS S3, MinIO, Cloudflare R2...) through django-storages, so
+# that web servers share no disk. AWS_STORAGE_BUCKET_NAME: the bucket (default "": the local
+# disk). AWS_S3_ENDPOINT_URL: the S3 API's address for a service other than AWS, e.g.
+# http://minio:9000 (default: AWS's). AWS_S3_REGION_NAME: the bucket's region (default: the
+# SDK's). AWS_LOCATION: a folder inside the bucket for everything, so environments can
+# share one bucket (default "": its top).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+AWS_LOCATION = env.str("AWS_LOCATION", default="")
+# Credentials, from the environment only: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and, for
+# temporary ones, AWS_SESSION_TOKEN. Unset (the default), the SDK finds its own: an instance
+# or task role, ~/.aws.
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default=None)
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default=None)
+AWS_SESSION_TOKEN = env.str("AWS_SESSION_TOKEN", default=None)
+# AWS_S3_CUSTOM_DOMAIN: the host of a CDN in front of the bucket (e.g. media.example.com,
+# served over https); image URLs then point there instead of at the endpoint (default: none).
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+# Image URLs are unsigned, the same for every reader and every render, so browsers and the
+# CDN cache them (a signed URL changes each time and expires). So anyone may read images/
+# (renditions: all that pages show), by the bucket's policy rather than per-object ACLs;
+# documents/ and original_images/ stay private: documents leave only through Wagtail's view
+# (WAGTAILDOCS_SERVE_METHOD below), which reads them with the credentials.
+AWS_QUERYSTRING_AUTH = False
+AWS_DEFAULT_ACL = None  # the bucket's policy decides who reads what
+AWS_S3_FILE_OVERWRITE = False  # a second photo.jpg is stored beside the first, as on disk
+# Browsers and the CDN keep an image a day. A new file or focal point is a new name, so an
+# edit shows at once; only a name freed by a deletion and taken by a new upload (a deleted
+# photo.jpg uploaded again, changed) can show the old picture until then.
+AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=86400"}
+
 # Production swaps in WhiteNoise's compressed, hashed static files.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -2,7 +2,8 @@
 
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL (https; `check --deploy`
 fails without it). Optional services switch on with their variables: REDIS_URL (cache),
-CELERY_BROKER_URL (defaults to REDIS_URL), EMAIL_HOST and friends (SMTP).
+CELERY_BROKER_URL (defaults to REDIS_URL), EMAIL_HOST and friends (SMTP),
+AWS_STORAGE_BUCKET_NAME and friends (uploads in S3-compatible storage).
 What each variable means, and its default, is in base.py.
 """
 
@@ -15,6 +16,7 @@ from .base import (
     DATABASES,
     REDIS_URL,
     SECRET_KEY,
+    STORAGES,
     cache_namespace,
     cache_settings,
     env,
@@ -36,8 +38,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 CELERY_BROKER_URL = CELERY_BROKER_URL or REDIS_URL
 
+# Uploads stay where base.py puts them (the bucket when AWS_STORAGE_BUCKET_NAME is set).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
