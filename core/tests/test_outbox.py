@@ -121,7 +121,7 @@ def test_during_a_broker_outage_only_the_first_caller_waits_and_it_is_logged_onc
             assert redis.queued() == 1  # tried again, and queued
     finally:
         redis.stop()
-    assert caplog.records[-1].getMessage() == "Celery broker reachable again; outbox emails are queued at once"
+    assert caplog.records[-1].getMessage().startswith("Celery broker reachable again")
 
 
 def test_mail_server_down_leaves_rows_waiting_with_back_off(settings, caplog):

@@ -10,6 +10,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from botocore.config import Config as BotocoreConfig
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
@@ -175,6 +176,12 @@ AWS_S3_FILE_OVERWRITE = False  # a second photo.jpg is stored beside the first, 
 # edit shows at once; only a name freed by a deletion and taken by a new upload (a deleted
 # photo.jpg uploaded again, changed) can show the old picture until then.
 AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=86400"}
+# An unreachable bucket holds an upload, or the first render of a new rendition, for
+# seconds, not botocore's minutes: 2 s to connect, 10 s for an answer, one retry. (Pages
+# whose renditions exist never ask the bucket anything.)
+AWS_S3_CLIENT_CONFIG = BotocoreConfig(
+    connect_timeout=2, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"}
+)
 
 # Production swaps in WhiteNoise's compressed, hashed static files.
 STORAGES = {

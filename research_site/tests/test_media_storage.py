@@ -32,6 +32,7 @@ from wagtail.models import Collection
 
 from blog.tests.factories import ArticlePageFactory, body
 from core import security
+from core.tests.faults import silent_host
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db]
 
@@ -282,6 +283,20 @@ def test_a_document_goes_to_the_bucket_and_leaves_through_our_view_as_a_download
     assert served["Content-Length"] == str(len(content))
     assert b"".join(served.streaming_content) == content
     assert fetch(f"{s3_server.endpoint}/{bucket}/{document.file.name}")[0] == 403  # never directly
+
+
+def test_an_unreachable_bucket_fails_an_upload_in_seconds_not_minutes(settings, s3_server):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    use_bucket(settings, s3_server)
+    with silent_host() as port:  # takes no connection: a bucket behind a dropping firewall
+        settings.AWS_S3_ENDPOINT_URL = f"http://127.0.0.1:{port}"
+        settings.STORAGES = {**settings.STORAGES}  # storages rebuilt with the new endpoint
+        started = time.monotonic()
+        with pytest.raises(Exception, match="(?i)connect"):
+            default_storage.save("original_images/lost.png", ContentFile(png()))
+    assert time.monotonic() - started < 15  # two tries of 2 s to connect; botocore's default: 60 s each
 
 
 def test_without_a_bucket_uploads_stay_on_the_local_disk(settings, editor):
