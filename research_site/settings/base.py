@@ -15,7 +15,17 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 # Every environment variable is read through this one object, with its type.
-from .environment import database, env, log_level, proxy_hops, throttle_rate, time_of_day
+from .environment import (
+    database,
+    env,
+    ip_networks,
+    log_format,
+    log_level,
+    proxy_hops,
+    share,
+    throttle_rate,
+    time_of_day,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -74,6 +84,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: its id is on every log line and every response, page-cache hits included.
+    "core.observability.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.caching.AnonymousPageCacheMiddleware",
@@ -87,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "research_site.urls"
@@ -394,17 +408,76 @@ OUTBOX_CLAIM_SECONDS = 300  # a worker's hold on one email; after it, another ta
 OUTBOX_KEEP_DAYS = 7  # sent, failed and dropped emails (addresses) are deleted after this
 CELERY_BEAT_SCHEDULE["drain-outbox"] = {"task": "core.drain_outbox", "schedule": float(OUTBOX_RETRY_SECONDS)}
 
-# Logging: everything to the console at LOG_LEVEL (default INFO; DEBUG, WARNING, ERROR...).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", cast=log_level, default="INFO")},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django_tasks": {"level": "WARNING"},
-    },
-}
+# Logging: everything to the console at LOG_LEVEL (default INFO; DEBUG, WARNING, ERROR...),
+# Celery workers included (research_site.celery). LOG_FORMAT: "json", one JSON object a
+# line with timestamp, level, logger, message, request_id and exception (production's
+# default), or "text" (default elsewhere). request_id is the request's X-Request-ID, or the
+# Celery task's id (core.observability.logs).
+LOG_LEVEL = env("LOG_LEVEL", cast=log_level, default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", cast=log_format, default="text")
+
+
+def logging_settings(style):
+    """LOGGING with the console in ``style``, "json" or "text"."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.observability.logs.RequestIdFilter"}},
+        "formatters": {
+            "text": {
+                "()": "logging.Formatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+                "defaults": {"request_id": "-"},
+            },
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": ["levelname", "name", "message", "request_id"],
+                "rename_fields": {"levelname": "level", "name": "logger", "exc_info": "exception"},
+                "timestamp": True,
+            },
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": style, "filters": ["request_id"]}
+        },
+        "root": {"handlers": ["console"], "level": LOG_LEVEL},
+        "loggers": {
+            "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+            "django_tasks": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_settings(LOG_FORMAT)
+
+# Error reports (core.observability.sentry): sent to Sentry when SENTRY_DSN is set (default
+# "": none), by production only, from web processes and Celery workers, with email
+# addresses, request bodies, cookies and local variables left out. SENTRY_ENVIRONMENT
+# (default "production") and SENTRY_RELEASE (default "": none; e.g. the git commit) label
+# each event; SENTRY_TRACES_SAMPLE_RATE is the share of requests traced for performance,
+# 0 to 1 (default 0: errors only).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env("SENTRY_TRACES_SAMPLE_RATE", cast=share, default="0", parse_default=True)
+
+# Probes: /healthz answers while the process does; /readyz checks the database, the cache's
+# Redis and the broker, each within READYZ_TIMEOUT_SECONDS (default 2), and answers 503
+# naming those that did not answer (core.observability.health).
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
+
+# Prometheus metrics at /metrics (core.observability.metrics), for requests straight from an
+# address in METRICS_ALLOWED_IPS (comma-separated addresses or networks; default 127.0.0.1,
+# ::1; never a request that came through the proxy) or carrying "Authorization: Bearer
+# <METRICS_TOKEN>" (default "": no token accepted); a 404 for anyone else.
+METRICS_ALLOWED_IPS = env(
+    "METRICS_ALLOWED_IPS", cast=ip_networks, default="127.0.0.1,::1", parse_default=True
+)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# PROMETHEUS_MULTIPROC_DIR: with several worker processes (gunicorn), an empty folder,
+# emptied before each start, where every process writes its request counts for the scrape
+# to add up (default "": each process counts alone, fine for one process). prometheus_client
+# reads it from the environment itself.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 
 
 # =============================================================================
