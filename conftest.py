@@ -3,6 +3,7 @@ from django.core.cache import caches
 from wagtail.models import Locale, Page, Site
 
 from blog.tests.factories import ArticleIndexPageFactory, HomePageFactory
+from core.outbox import BrokerState
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +11,14 @@ def clear_caches():
     yield
     for alias in ("default", "renditions"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def broker_taken_as_up():
+    """Each test starts with the outbox trying the broker (a stopped broker is per test)."""
+    BrokerState.down_until = None
+    yield
+    BrokerState.down_until = None
 
 
 @pytest.fixture(autouse=True)

@@ -10,5 +10,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import caching, checks  # noqa: F401 - checks register themselves
+        from .observability import logs, metrics
 
         caching.connect_invalidation_signals()
+        logs.connect_task_signals()
+        metrics.register_core_sources()

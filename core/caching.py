@@ -63,10 +63,11 @@ from django.http.request import split_domain_port
 GENERATION_KEY = "page-cache:generation"
 # The API keeps its own cache, and its rate limits must count every request; vote links
 # are unique per voter, so looking them up would only cost a round trip; newsletter links
-# are unique per subscriber and their pages show the subscriber's own choices.
+# are unique per subscriber and their pages show the subscriber's own choices. Probes and
+# metrics must tell the truth of the moment, and need no site.
 SKIPPED_PREFIXES = (
     "/admin/", "/django-admin/", "/dev/", "/static/", "/media/", "/healthz", "/api/", "/awards/vote/",
-    "/email/",
+    "/email/", "/readyz", "/metrics",
 )
 
 # Every model whose saves and deletes start a new generation (see invalidate_on_change).

@@ -37,6 +37,7 @@ admin (Settings > Outbox).
 import contextlib
 import logging
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -53,6 +54,32 @@ Status = OutboxEmail.Status
 
 # One quick retry, for a pooled connection the broker has closed; no more, a visitor waits.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+# After a failed publish, this process leaves rows to the drain for this many seconds
+# without trying the broker: during an outage a visitor waits for it at most once per
+# process and interval, and the log says so once, not once per request.
+BROKER_RETRY_SECONDS = 5.0
+
+
+class BrokerState:
+    """Whether this process last found the broker down, and until when it will not try."""
+
+    down_until = None  # a time.monotonic() value while the broker is taken as down
+
+    @classmethod
+    def skipping(cls):
+        return cls.down_until is not None and time.monotonic() < cls.down_until
+
+    @classmethod
+    def failed(cls, error):
+        if cls.down_until is None:
+            logger.warning("Celery broker unreachable (%s); outbox emails wait for the drain", error)
+        cls.down_until = time.monotonic() + BROKER_RETRY_SECONDS
+
+    @classmethod
+    def succeeded(cls):
+        if cls.down_until is not None:
+            logger.warning("Celery broker reachable again; outbox emails are queued at once")
+        cls.down_until = None
 DRAIN_BATCH = 200  # rows one drain looks at; the next drain takes the rest
 
 
@@ -131,10 +158,14 @@ def publish(pk):
     """
     from core.tasks import send_outbox_email  # the tasks module imports this one
 
+    if BrokerState.skipping():
+        return
     try:
         send_outbox_email.apply_async((pk,), retry_policy=PUBLISH_RETRY_POLICY)
     except Exception as error:  # noqa: BLE001 - any broker failure; the row is safe either way
-        logger.warning("Outbox email %s waits for the next drain: broker unavailable (%s)", pk, error)
+        BrokerState.failed(error)
+    else:
+        BrokerState.succeeded()
 
 
 def send_one(pk):

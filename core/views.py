@@ -1,11 +1,13 @@
 import re
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
 
+from core.observability import health, metrics
 from core.pagination import page_or_404
 
 # Path prefix -> function(request, message) answering a 404 under it in its own format.
@@ -17,6 +19,30 @@ not_found_responders = {}
 def healthz(request):
     """Liveness probe; also the minimal-view floor that bench/ measures against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+@never_cache
+def readyz(request):
+    """Readiness probe: 200 when the database, the cache's Redis and the broker all answer,
+    else 503 naming those that did not (core.observability.health)."""
+    checks = health.readiness()
+    down = sorted(name for name, answered in checks.items() if not answered)
+    body = {
+        "status": "unavailable" if down else "ok",
+        "down": down,
+        "checks": {name: "ok" if answered else "down" for name, answered in sorted(checks.items())},
+    }
+    return JsonResponse(body, status=503 if down else 200)
+
+
+@require_safe
+@never_cache
+def prometheus_metrics(request):
+    """Prometheus's scrape; a 404 like any unknown path for everyone it is not for."""
+    if not metrics.may_scrape(request):
+        raise Http404
+    return HttpResponse(metrics.exposition(), content_type=metrics.prometheus_client.CONTENT_TYPE_LATEST)
 
 
 @require_GET

@@ -13,8 +13,10 @@ class NewslettersConfig(AppConfig):
         from core import outbox
         from core.blocks import body_blocks
         from core.furniture import footer_templates, page_scripts
+        from core.observability.metrics import scrape_time
         from newsletters.issues.blocks import NewsletterSignupBlock
         from newsletters.models import NewsletterIssuePage
+        from newsletters.sending.metrics import send_metrics
         from newsletters.signals import grades_published_send_alerts, issue_published, tracking_event
         from newsletters.subscriptions import subscribing
         from ratings.signals import grades_published
@@ -28,3 +30,4 @@ class NewslettersConfig(AppConfig):
         footer_templates.append("newsletters/includes/footer_signup.html")
         page_scripts.append("newsletters/signup.js")
         outbox.composers.register(subscribing.CONFIRMATION_EMAIL, subscribing.confirmation_email)
+        scrape_time.register("newsletter_sends", send_metrics)

@@ -96,6 +96,34 @@ def test_a_hung_broker_holds_the_caller_for_seconds_not_for_ever():
     assert took < 8
 
 
+def test_during_a_broker_outage_only_the_first_caller_waits_and_it_is_logged_once(caplog):
+    silent = SilentServer()
+    try:
+        with tasks_sent_to(silent.url):
+            took = []
+            for n in range(3):
+                started = time.monotonic()
+                outbox.send(KIND, f"dev{n}@example.com", link="https://example.org/k/1/")
+                took.append(time.monotonic() - started)
+    finally:
+        silent.close()
+    assert took[0] > 1.5  # met the hung broker: its socket timeout
+    assert max(took[1:]) < 0.5  # left their rows to the drain without trying it again
+    logged = [r.getMessage() for r in caplog.records if r.name == "core.outbox"]
+    assert len(logged) == 1 and logged[0].startswith("Celery broker unreachable")
+    assert OutboxEmail.objects.filter(status=Status.PENDING).count() == 3
+
+    outbox.BrokerState.down_until = time.monotonic()  # BROKER_RETRY_SECONDS later
+    redis = RedisServer().start()
+    try:
+        with tasks_sent_to(redis.url):
+            outbox.send(KIND, "dev3@example.com", link="https://example.org/k/1/")
+            assert redis.queued() == 1  # tried again, and queued
+    finally:
+        redis.stop()
+    assert caplog.records[-1].getMessage().startswith("Celery broker reachable again")
+
+
 def test_mail_server_down_leaves_rows_waiting_with_back_off(settings, caplog):
     over_smtp(settings, free_port())  # nothing listens there
     first, second, third = waiting("a@example.com", "b@example.com", "c@example.com")

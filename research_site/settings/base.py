@@ -10,12 +10,23 @@ import hashlib
 import re
 from pathlib import Path
 
+from botocore.config import Config as BotocoreConfig
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Every environment variable is read through this one object, with its type.
-from .environment import database, env, log_level, proxy_hops, throttle_rate, time_of_day
+from .environment import (
+    database,
+    env,
+    ip_networks,
+    log_format,
+    log_level,
+    proxy_hops,
+    share,
+    throttle_rate,
+    time_of_day,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -75,7 +86,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: every answer leaves with its Cache-Control, page-cache copies included.
+    # Outermost: its id is on every log line and every response, page-cache hits included.
+    "core.observability.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every answer leaves with its Cache-Control, page-cache copies included.
     "core.edge.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "research_site.urls"
@@ -140,16 +155,59 @@ USE_I18N = True
 USE_TZ = True
 
 # Files: static files are collected to STATIC_ROOT (default var/static) and served by
-# WhiteNoise; uploads (images, documents) go to MEDIA_ROOT (default var/media), served by
-# the reverse proxy.
+# WhiteNoise. Uploads (original images in original_images/, their renditions in images/,
+# documents in documents/) go to MEDIA_ROOT (default var/media), served by the reverse
+# proxy, or to an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (below).
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
+# Uploads in object storage (AWS S3, MinIO, Cloudflare R2...) through django-storages, so
+# that web servers share no disk. AWS_STORAGE_BUCKET_NAME: the bucket (default "": the local
+# disk). AWS_S3_ENDPOINT_URL: the S3 API's address for a service other than AWS, e.g.
+# http://minio:9000 (default: AWS's). AWS_S3_REGION_NAME: the bucket's region (default: the
+# SDK's). AWS_LOCATION: a folder inside the bucket for everything, so environments can
+# share one bucket (default "": its top).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+AWS_LOCATION = env.str("AWS_LOCATION", default="")
+# Credentials, from the environment only: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and, for
+# temporary ones, AWS_SESSION_TOKEN. Unset (the default), the SDK finds its own: an instance
+# or task role, ~/.aws.
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default=None)
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default=None)
+AWS_SESSION_TOKEN = env.str("AWS_SESSION_TOKEN", default=None)
+# AWS_S3_CUSTOM_DOMAIN: the host of a CDN in front of the bucket (e.g. media.example.com,
+# served over https); image URLs then point there instead of at the endpoint (default: none).
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+# Image URLs are unsigned, the same for every reader and every render, so browsers and the
+# CDN cache them (a signed URL changes each time and expires). So anyone may read images/
+# (renditions: all that pages show), by the bucket's policy rather than per-object ACLs;
+# documents/ and original_images/ stay private: documents leave only through Wagtail's view
+# (WAGTAILDOCS_SERVE_METHOD below), which reads them with the credentials.
+AWS_QUERYSTRING_AUTH = False
+AWS_DEFAULT_ACL = None  # the bucket's policy decides who reads what
+AWS_S3_FILE_OVERWRITE = False  # a second photo.jpg is stored beside the first, as on disk
+# Browsers and the CDN keep an image a day. A new file or focal point is a new name, so an
+# edit shows at once; only a name freed by a deletion and taken by a new upload (a deleted
+# photo.jpg uploaded again, changed) can show the old picture until then.
+AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=86400"}
+# An unreachable bucket holds an upload, or the first render of a new rendition, for
+# seconds, not botocore's minutes: 2 s to connect, 10 s for an answer, one retry. (Pages
+# whose renditions exist never ask the bucket anything.)
+AWS_S3_CLIENT_CONFIG = BotocoreConfig(
+    connect_timeout=2, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"}
+)
+
 # Production swaps in WhiteNoise's compressed, hashed static files.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -420,17 +478,76 @@ OUTBOX_CLAIM_SECONDS = 300  # a worker's hold on one email; after it, another ta
 OUTBOX_KEEP_DAYS = 7  # sent, failed and dropped emails (addresses) are deleted after this
 CELERY_BEAT_SCHEDULE["drain-outbox"] = {"task": "core.drain_outbox", "schedule": float(OUTBOX_RETRY_SECONDS)}
 
-# Logging: everything to the console at LOG_LEVEL (default INFO; DEBUG, WARNING, ERROR...).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", cast=log_level, default="INFO")},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django_tasks": {"level": "WARNING"},
-    },
-}
+# Logging: everything to the console at LOG_LEVEL (default INFO; DEBUG, WARNING, ERROR...),
+# Celery workers included (research_site.celery). LOG_FORMAT: "json", one JSON object a
+# line with timestamp, level, logger, message, request_id and exception (production's
+# default), or "text" (default elsewhere). request_id is the request's X-Request-ID, or the
+# Celery task's id (core.observability.logs).
+LOG_LEVEL = env("LOG_LEVEL", cast=log_level, default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", cast=log_format, default="text")
+
+
+def logging_settings(style):
+    """LOGGING with the console in ``style``, "json" or "text"."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.observability.logs.RequestIdFilter"}},
+        "formatters": {
+            "text": {
+                "()": "logging.Formatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+                "defaults": {"request_id": "-"},
+            },
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": ["levelname", "name", "message", "request_id"],
+                "rename_fields": {"levelname": "level", "name": "logger", "exc_info": "exception"},
+                "timestamp": True,
+            },
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": style, "filters": ["request_id"]}
+        },
+        "root": {"handlers": ["console"], "level": LOG_LEVEL},
+        "loggers": {
+            "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+            "django_tasks": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_settings(LOG_FORMAT)
+
+# Error reports (core.observability.sentry): sent to Sentry when SENTRY_DSN is set (default
+# "": none), by production only, from web processes and Celery workers, with email
+# addresses, request bodies, cookies and local variables left out. SENTRY_ENVIRONMENT
+# (default "production") and SENTRY_RELEASE (default "": none; e.g. the git commit) label
+# each event; SENTRY_TRACES_SAMPLE_RATE is the share of requests traced for performance,
+# 0 to 1 (default 0: errors only).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env("SENTRY_TRACES_SAMPLE_RATE", cast=share, default="0", parse_default=True)
+
+# Probes: /healthz answers while the process does; /readyz checks the database, the cache's
+# Redis and the broker, each within READYZ_TIMEOUT_SECONDS (default 2), and answers 503
+# naming those that did not answer (core.observability.health).
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
+
+# Prometheus metrics at /metrics (core.observability.metrics), for requests straight from an
+# address in METRICS_ALLOWED_IPS (comma-separated addresses or networks; default 127.0.0.1,
+# ::1; never a request that came through the proxy) or carrying "Authorization: Bearer
+# <METRICS_TOKEN>" (default "": no token accepted); a 404 for anyone else.
+METRICS_ALLOWED_IPS = env(
+    "METRICS_ALLOWED_IPS", cast=ip_networks, default="127.0.0.1,::1", parse_default=True
+)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# PROMETHEUS_MULTIPROC_DIR: with several worker processes (gunicorn), an empty folder,
+# emptied before each start, where every process writes its request counts for the scrape
+# to add up (default "": each process counts alone, fine for one process). prometheus_client
+# reads it from the environment itself.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 
 
 # =============================================================================

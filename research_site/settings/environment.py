@@ -4,6 +4,7 @@ django-environ does the parsing; SettingsEnv makes it strict where a typo would 
 pass unnoticed, and the functions below check the few values that have a format.
 """
 
+import ipaddress
 import logging
 
 import dj_database_url
@@ -86,6 +87,34 @@ def log_level(value):
     if value.strip().upper() in logging.getLevelNamesMapping():
         return value.strip().upper()
     raise ValueError(f"expected a level such as DEBUG, INFO, WARNING or ERROR, got {value!r}")
+
+
+def log_format(value):
+    """How log lines look: json (one JSON object a line) or text."""
+    if value.strip().lower() in ("json", "text"):
+        return value.strip().lower()
+    raise ValueError(f"expected json or text, got {value!r}")
+
+
+def ip_networks(value):
+    """Comma-separated addresses or networks (127.0.0.1, ::1, 10.0.0.0/8), as networks."""
+    networks = []
+    for item in value.split(","):
+        if item.strip():
+            try:
+                networks.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                expected = "IP addresses or networks such as 10.0.0.0/8"
+                raise ValueError(f"expected {expected}, got {item.strip()!r}") from None
+    return networks
+
+
+def share(value):
+    """A fraction from 0 to 1, such as 0.05."""
+    fraction = float(value)
+    if 0.0 <= fraction <= 1.0:
+        return fraction
+    raise ValueError(f"expected a number from 0 to 1, got {value!r}")
 
 
 def database(url, conn_max_age):

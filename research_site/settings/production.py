@@ -2,11 +2,17 @@
 
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL (https; `check --deploy`
 fails without it). Optional services switch on with their variables: REDIS_URL (cache),
-CELERY_BROKER_URL (defaults to REDIS_URL), EMAIL_HOST and friends (SMTP).
+CELERY_BROKER_URL (defaults to REDIS_URL), EMAIL_HOST and friends (SMTP),
+AWS_STORAGE_BUCKET_NAME and friends (uploads in S3-compatible storage), SENTRY_DSN
+(error reports).
 What each variable means, and its default, is in base.py.
 """
 
+import logging
+
 from django.core.exceptions import ImproperlyConfigured
+
+from core.observability import sentry
 
 from .base import *  # noqa: F403
 from .base import (
@@ -15,9 +21,16 @@ from .base import (
     DATABASES,
     REDIS_URL,
     SECRET_KEY,
+    SENTRY_DSN,
+    SENTRY_ENVIRONMENT,
+    SENTRY_RELEASE,
+    SENTRY_TRACES_SAMPLE_RATE,
+    STORAGES,
     cache_namespace,
     cache_settings,
     env,
+    log_format,
+    logging_settings,
 )
 
 DEBUG = False
@@ -36,8 +49,18 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 CELERY_BROKER_URL = CELERY_BROKER_URL or REDIS_URL
 
+# One JSON object a log line, unless LOG_FORMAT says text (base.py); Python's warnings
+# are logged (py.warnings) rather than printed, so they are JSON lines too.
+LOG_FORMAT = env("LOG_FORMAT", cast=log_format, default="json")
+LOGGING = logging_settings(LOG_FORMAT)
+logging.captureWarnings(True)
+
+if SENTRY_DSN:
+    sentry.init(SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_RELEASE, SENTRY_TRACES_SAMPLE_RATE)
+
+# Uploads stay where base.py puts them (the bucket when AWS_STORAGE_BUCKET_NAME is set).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -11,6 +11,7 @@ from django.core import mail
 from awards.models import Vote
 from awards.tests.factories import category_with
 from core.models import OutboxEmail
+from core.outbox import BrokerState
 from core.tasks import drain_outbox
 from core.tests.broker import tasks_sent_to
 from core.tests.faults import RedisServer
@@ -38,7 +39,7 @@ def path_in(text, prefix):
 
 
 def test_sign_ups_votes_and_key_requests_survive_a_stopped_broker_and_are_mailed_once_it_is_back(
-    client, home, settings
+    client, home, settings, caplog
 ):
     daily = NewsletterPageFactory(
         parent=NewsletterIndexPageFactory(parent=home), title="Daily Briefing", subscribe_by_default=True
@@ -74,6 +75,10 @@ def test_sign_ups_votes_and_key_requests_survive_a_stopped_broker_and_are_mailed
         ("newsletters.confirmation", "new@example.com", "pending", 0),
     ]
 
+    outage_logged = [r.getMessage() for r in caplog.records if r.name == "core.outbox"]
+    assert len(outage_logged) == 1 and outage_logged[0].startswith("Celery broker unreachable")  # once
+
+    BrokerState.down_until = None  # five seconds later
     redis.start()  # the broker is back: beat's drain reaches a worker again
     try:
         with tasks_sent_to(redis.url):
