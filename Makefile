@@ -36,14 +36,15 @@ browser:
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-## stack-tools: Debian's nginx (and redis-server) for the production-shaped stack tests in
-## research_site/tests/stack; RUNLEVEL=1 keeps apt from starting them as system services
+## stack-tools: Debian's nginx, redis-server and varnish for the production-shaped stack tests
+## in research_site/tests/stack; RUNLEVEL=1 keeps apt from starting them as system services
 stack-tools:
-	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 || { \
-		echo "Installing Debian's nginx and redis-server for the stack tests"; \
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 \
+		&& { command -v varnishd || test -x /usr/sbin/varnishd; } >/dev/null 2>&1 || { \
+		echo "Installing Debian's nginx, redis-server and varnish for the stack tests"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq nginx redis-server >/dev/null; }
+			apt-get install -y -qq nginx redis-server varnish >/dev/null; }
 
 ## test: the whole suite, on PostgreSQL when DATABASE_URL is set, SQLite otherwise; the
 ## stack tests need PostgreSQL at 127.0.0.1:5432 (STACK_POSTGRES_URL) whatever DATABASE_URL says
@@ -60,7 +61,8 @@ test-stack: install-dev stack-tools
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-## bench: every benchmark in bench/ (ONLY=name for one); needs PostgreSQL, Redis and wrk
+## bench: every benchmark in bench/ (ONLY=name for one); needs PostgreSQL, Redis, wrk (and
+## varnishd for ONLY=edge: `make stack-tools`)
 bench: install-dev bench-tools
 	$(VENV)/bin/python bench/run.py $(ONLY)
 

@@ -30,6 +30,10 @@ with ``invalidate_on_change`` (WATCHED_MODELS: authors, article categories, awar
 programs, categories and nominees, sectors, site settings, ...).
 research_site/tests/test_cache_invalidation.py holds every public-facing model to it.
 
+The edge in front of the app (Varnish, Cloudflare, CloudFront) keeps what the app marks
+public, for EDGE_CACHE_SECONDS; whatever starts a generation also empties it, on commit.
+core.edge holds that rule (Cache-Control on every answer) and the purging.
+
 Never cached: requests with a session cookie or an Authorization header, the paths in
 SKIPPED_PREFIXES, responses that set a cookie, hold a CSRF token or say private or
 no-cache, and previews.
@@ -126,8 +130,12 @@ def _start_generation():
 
 
 def invalidate(**kwargs):
-    """Start a new generation: every cached page, fragment and memo entry is dead at once."""
+    """Start a new generation: every cached page, fragment and memo entry is dead at once;
+    and, once the change commits, empty the edge (core.edge)."""
     _start_generation()
+    from core.edge import purge_everything
+
+    purge_everything()
 
 
 def forget_after_outage(function):

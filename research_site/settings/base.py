@@ -13,6 +13,7 @@ from pathlib import Path
 from botocore.config import Config as BotocoreConfig
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 # Every environment variable is read through this one object, with its type.
 from .environment import (
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "awards",
     "newsletters",
     "research_site",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     # Outermost: its id is on every log line and every response, page-cache hits included.
     "core.observability.logs.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every answer leaves with its Cache-Control, page-cache copies included.
+    "core.edge.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.caching.AnonymousPageCacheMiddleware",
@@ -262,6 +266,72 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Rendered fragments (article body, cards, meta) keyed by the same generation, for every
 # visitor including signed-in ones; previews never use them. Default 3600; dev 0; 0 = off.
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
+
+# The edge: a shared cache in front of the app (Varnish, Cloudflare, CloudFront; core.edge).
+# Public answers to anonymous GET and HEAD requests say Cache-Control: public, with
+# max-age=BROWSER_CACHE_SECONDS (default 60: a browser's own copy), s-maxage=
+# EDGE_CACHE_SECONDS (default 300; 0: no edge keeps pages), stale-while-revalidate=
+# EDGE_STALE_WHILE_REVALIDATE_SECONDS (default 60: served while a fresh copy is fetched) and
+# stale-if-error=EDGE_STALE_IF_ERROR_SECONDS (default 86400: served while the app is down).
+# Anonymous API answers are kept EDGE_API_CACHE_SECONDS (default 60; 0: never); keyed ones
+# never. Everything personal says "private, no-store".
+BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=60)
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=300)
+EDGE_STALE_WHILE_REVALIDATE_SECONDS = env.int("EDGE_STALE_WHILE_REVALIDATE_SECONDS", default=60)
+EDGE_STALE_IF_ERROR_SECONDS = env.int("EDGE_STALE_IF_ERROR_SECONDS", default=24 * 60 * 60)
+EDGE_API_CACHE_SECONDS = env.int("EDGE_API_CACHE_SECONDS", default=60)
+# Which edge the app purges when content changes (wagtail.contrib.frontend_cache): "" (the
+# default: none), "varnish", "cloudflare" or "cloudfront".
+# - varnish: VARNISH_PURGE_URLS, every Varnish node's address, comma-separated (e.g.
+#   http://10.0.0.21:6081,http://10.0.0.22:6081); EDGE_PURGE_TIMEOUT, seconds to wait
+#   for each (default 2).
+# - cloudflare: CLOUDFLARE_ZONE_ID, and CLOUDFLARE_BEARER_TOKEN (an API token allowed to
+#   purge) or CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY (a global key).
+# - cloudfront: CLOUDFRONT_DISTRIBUTION_ID; credentials come from boto3's usual chain (an
+#   instance role, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); needs boto3 installed.
+FRONTEND_CACHE = env.str("FRONTEND_CACHE", default="").strip().lower()
+VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
+EDGE_PURGE_TIMEOUT = env.float("EDGE_PURGE_TIMEOUT", default=2.0)
+CLOUDFLARE_ZONE_ID = env.str("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_BEARER_TOKEN = env.str("CLOUDFLARE_BEARER_TOKEN", default="")
+CLOUDFLARE_EMAIL = env.str("CLOUDFLARE_EMAIL", default="")
+CLOUDFLARE_API_KEY = env.str("CLOUDFLARE_API_KEY", default="")
+CLOUDFRONT_DISTRIBUTION_ID = env.str("CLOUDFRONT_DISTRIBUTION_ID", default="")
+
+
+def frontend_cache(kind):
+    """WAGTAILFRONTENDCACHE for FRONTEND_CACHE, refusing to start on a setting that is missing."""
+
+    def required(**values):
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            raise ImproperlyConfigured(f"FRONTEND_CACHE={kind} needs {' and '.join(missing)} set.")
+
+    if not kind:
+        return {}
+    if kind == "varnish":
+        required(VARNISH_PURGE_URLS=VARNISH_PURGE_URLS)
+        varnish = {"BACKEND": "core.edge.VarnishBackend", "TIMEOUT": EDGE_PURGE_TIMEOUT}
+        return {f"varnish-{n}": {**varnish, "LOCATION": url} for n, url in enumerate(VARNISH_PURGE_URLS, 1)}
+    if kind == "cloudflare":
+        required(CLOUDFLARE_ZONE_ID=CLOUDFLARE_ZONE_ID)
+        if not CLOUDFLARE_BEARER_TOKEN:
+            required(CLOUDFLARE_EMAIL=CLOUDFLARE_EMAIL, CLOUDFLARE_API_KEY=CLOUDFLARE_API_KEY)
+        credentials = (
+            {"BEARER_TOKEN": CLOUDFLARE_BEARER_TOKEN}
+            if CLOUDFLARE_BEARER_TOKEN
+            else {"EMAIL": CLOUDFLARE_EMAIL, "API_KEY": CLOUDFLARE_API_KEY}
+        )
+        zone = {"ZONEID": CLOUDFLARE_ZONE_ID}
+        return {"cloudflare": {"BACKEND": "core.edge.CloudflareBackend", **zone, **credentials}}
+    if kind == "cloudfront":
+        required(CLOUDFRONT_DISTRIBUTION_ID=CLOUDFRONT_DISTRIBUTION_ID)
+        distribution = {"DISTRIBUTION_ID": CLOUDFRONT_DISTRIBUTION_ID}
+        return {"cloudfront": {"BACKEND": "core.edge.CloudfrontBackend", **distribution}}
+    raise ImproperlyConfigured(f"FRONTEND_CACHE={kind!r}: use varnish, cloudflare or cloudfront, or nothing.")
+
+
+WAGTAILFRONTENDCACHE = frontend_cache(FRONTEND_CACHE)
 
 # Proxies: how many proxies in front of the app each append the address they saw to
 # X-Forwarded-For (nginx alone: 1; a load balancer and nginx: 2). Every rate limit takes
