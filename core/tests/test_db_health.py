@@ -7,8 +7,6 @@ import psycopg
 import pytest
 from django.db import close_old_connections, connection
 
-from awards.models import Program
-
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's health check"),
@@ -55,8 +53,7 @@ def test_a_connection_the_server_ended_between_requests_is_replaced():
             time.sleep(0.02)
     assert not connection.is_usable()
 
-    # What Django does when the next request starts, then its first query.
-    connection.health_check_done = False
+    # What Django does when the next request starts, then its first query: it answers,
+    # from a new connection.
     close_old_connections()
-    assert Program.objects.count() == 0
     assert backend_pid() != pid
