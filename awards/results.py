@@ -131,9 +131,14 @@ def rendered(category):
     Confirmation pages and articles show them; at a few seconds old they still read as
     live, and a burst of voters then costs one query and one rendering per interval.
     """
+    return rendered_until(category)[0]
+
+
+def rendered_until(category):
+    """(HTML, Unix time it goes stale) of ``rendered``; stale at once when nothing is shared."""
     seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
     if not seconds:
-        return _render(category)
+        return _render(category), 0
     now = time.time()
     stale_at, html = recent.get(category.pk, (0, ""))
     if stale_at <= now:
@@ -146,7 +151,7 @@ def rendered(category):
             recent.clear()
         recent[category.pk] = shared
         stale_at, html = shared
-    return html
+    return html, stale_at
 
 
 def _render(category):

@@ -202,10 +202,11 @@ def confirm(request, signed):
         "closed_message": closed_message(category) if outcome == voting.Outcome.NOT_OPEN else "",
     }
     shows_results = outcome not in (voting.Outcome.GONE, voting.Outcome.PENDING)
+    fresh_until = None
     if category and shows_results and category.results_visible():
-        context["results_html"] = results.rendered(category)
+        context["results_html"], fresh_until = results.rendered_until(category)
     if outcome == voting.Outcome.COUNTED:
-        return counted_page(request, context)
+        return counted_page(request, context, fresh_until)
     return render(request, "awards/confirm.html", context, status=CONFIRMATION_STATUS[outcome])
 
 
@@ -219,18 +220,21 @@ def row_values(instance):
     return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
 
 
-def counted_page(request, context):
+def counted_page(request, context, results_fresh_until=None):
     """The "your vote counted" page; it shows the nominee, category, program and results only.
 
     Shared only between anonymous voters (no session: no user bar), only while the results
     on it are still fresh, and only if rendering it used no CSRF token (a visitor's own).
+    A page with results lasts as long as their shared copy (``results_fresh_until``), so
+    it is made once per copy rather than also at each turn of the clock; a page without
+    lasts one AWARDS_RESULTS_CACHE_SECONDS window. Either way no copy is older than that.
     """
     seconds = settings.AWARDS_RESULTS_CACHE_SECONDS
     if not seconds or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return render(request, "awards/confirm.html", context)
     nominee = context["vote"].nominee
     key = (
-        int(time.time() // seconds),
+        results_fresh_until if results_fresh_until else int(time.time() // seconds),
         row_values(nominee),
         row_values(nominee.category),
         row_values(nominee.category.program),

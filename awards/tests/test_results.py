@@ -149,3 +149,40 @@ def test_confirmation_pages_share_results_for_a_few_seconds_at_most(client, sett
     later = results.time.time() + 2
     monkeypatch.setattr(results, "time", SimpleNamespace(time=lambda: later))
     assert confirmation_page(ai, "c@example.com") == "3 counted votes"
+
+
+def test_a_counted_page_is_made_once_per_shared_results_copy(client, settings, monkeypatch):
+    """Voters for one nominee share one rendering for as long as the results on it are
+    fresh, also when the clock passes a whole-interval mark meanwhile."""
+    from types import SimpleNamespace
+
+    from django.test.signals import template_rendered
+
+    from awards import results, views
+    from awards.ballots import sign
+
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 2
+    category, (depin,) = category_with("DePIN")
+    rendered = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "awards/confirm.html":
+            rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        first = client.post(f"/awards/vote/{sign(ballot_for(depin, email='a@example.com'))}/")
+        # Next interval on the clock, but the results copy on the page is still fresh.
+        later = views.time.time() + 2
+        monkeypatch.setattr(views, "time", SimpleNamespace(time=lambda: later))
+        second = client.post(f"/awards/vote/{sign(ballot_for(depin, email='b@example.com'))}/")
+    finally:
+        template_rendered.disconnect(count)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    assert rendered == ["awards/confirm.html"]
+    # Once the results copy is stale, the page is made again with fresh results.
+    monkeypatch.setattr(results, "time", SimpleNamespace(time=lambda: later + 2))
+    third = client.post(f"/awards/vote/{sign(ballot_for(depin, email='c@example.com'))}/")
+    total = BeautifulSoup(third.content, "html.parser").select_one(".results-total").get_text()
+    assert total == "3 counted votes"

@@ -250,7 +250,7 @@ def test_values_are_read_with_their_types():
     assert read["CSRF_TRUSTED_ORIGINS"] == ["https://a.com", "https://b.com"]
     database = read["DATABASES"]["default"]
     assert (database["ENGINE"], database["HOST"], database["PORT"], database["NAME"]) == (
-        "django.db.backends.postgresql",
+        "core.db.postgresql",
         "db.internal",
         5433,
         "research",
