@@ -206,3 +206,8 @@ def test_grades_are_served_from_cache_until_the_next_refresh(
 def test_grades_list_queries_cold_and_warm_do_not_grow_with_the_page(client, graded, settings, size):
     # cold: the first answer after a refresh (a new generation); warm: the stored answer
     assert cold_and_warm(client, f"/api/v1/grades/?page_size={size}", settings) == (API_COLD, API_WARM)
+
+
+def test_grades_list_filters_are_checked_beside_paging_parameters(client, graded):
+    assert client.get("/api/v1/grades/?page_size=10&min_trader=abc").status_code == 400
+    assert client.get("/api/v1/grades/?page_size=10&ordering=-trader_grade").status_code == 200
