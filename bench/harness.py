@@ -1,9 +1,10 @@
-"""Shared tools for HTTP benchmarks: a production-like server and a load generator.
+"""Shared tools for HTTP benchmarks, by the one method of shared/BENCH.md.
 
 The server is gunicorn with production settings on PostgreSQL (and Redis when asked),
-two sync workers, on loopback. Load comes from wrk (Debian package). Every figure is
-compared with the framework floor: a minimal Django view (/healthz) on the same server
-set-up, measured in the same run.
+two sync workers, on loopback. Load comes from wrk (Debian package), -t2 -c16. Every
+figure is a share of the floor: a bare Django app (bench/floor_app.py: no middleware, one
+view answering 20,000 bytes) served by the same gunicorn command, measured in every round
+(measure_rounds), so that background load hits floor and pages alike.
 """
 
 import contextlib
@@ -12,6 +13,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -50,6 +52,13 @@ def recreate_database(name):
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def database_exists(name):
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
@@ -86,6 +95,73 @@ def gunicorn(env, workers=2, app="research_site.wsgi:application"):
         process.wait(timeout=30)
 
 
+@contextlib.contextmanager
+def floor_server():
+    """The floor of shared/BENCH.md, served by the same gunicorn command as the site."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    with gunicorn(env, app="bench.floor_app:application") as base:
+        yield base
+
+
+def warm(base, paths):
+    """Three requests to each path, each answering 200 (BENCH.md), before any measuring."""
+    for path in paths:
+        for _ in range(3):
+            status, _ = fetch(base + path)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}: not measured")
+
+
+def measure_rounds(floor_base, urls, rounds=3, seconds=10):
+    """Rounds of wrk -t2 -c16: in each, the floor and then every URL.
+
+    ``urls`` maps a name to a full URL. Returns (floor results, {name: results}), one
+    result per round, each with its share of that round's floor.
+    """
+    floors, results = [], {name: [] for name in urls}
+    for number in range(1, rounds + 1):
+        floor = wrk(f"{floor_base}/", seconds, connections=16, threads=2)
+        floors.append(floor)
+        line = [f"round {number}: floor {floor['rps']:.0f} req/s"]
+        for name, url in urls.items():
+            result = wrk(url, seconds, connections=16, threads=2)
+            result["share"] = result["rps"] / floor["rps"]
+            results[name].append(result)
+            line.append(f"{name} {result['rps']:.0f} ({result['share']:.1%})")
+        print("; ".join(line), flush=True)
+    return floors, results
+
+
+def report_rounds(floors, results, targets=None):
+    """Medians and min-max ranges in req/s and as shares of each round's floor; errors
+    (non-2xx, socket errors) in full; a target counts as met only without any error."""
+    targets = targets or {}
+    floor_rps = [floor["rps"] for floor in floors]
+    floor_errors = sum(floor["errors"] + floor["socket_errors"] for floor in floors)
+    print(f"\n{len(floors)} rounds, wrk -t2 -c16; floor (bare Django, 20,000 bytes) median "
+          f"{statistics.median(floor_rps):.0f} req/s, range {min(floor_rps):.0f}-{max(floor_rps):.0f}, "
+          f"errors {floor_errors}; "
+          f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"{'what':<40} {'req/s':>7} {'range':>11} {'of floor':>9} {'range':>13} {'p50 ms':>7} "
+          f"{'errors':>6}  target")
+    for name, rows in results.items():
+        rps = [row["rps"] for row in rows]
+        shares = [row["share"] for row in rows]
+        errors = sum(row["errors"] + row["socket_errors"] for row in rows)
+        share = statistics.median(shares)
+        target = targets.get(name)
+        verdict = ""
+        if target is not None:
+            met = share >= target and not errors and not floor_errors
+            verdict = f">= {target:.0%} {'ok' if met else 'MISSED'}"
+        print(
+            f"{name:<40} {statistics.median(rps):>7.0f} {min(rps):>5.0f}-{max(rps):<5.0f} {share:>9.1%} "
+            f"{min(shares):>6.1%}-{max(shares):<6.1%} "
+            f"{statistics.median(row['p50_ms'] or 0 for row in rows):>7.1f} "
+            f"{errors:>6}  {verdict}"
+        )
+
+
 def fetch(url):
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.status, response.read().decode()
@@ -101,11 +177,13 @@ def wrk(url, seconds=10, connections=8, threads=1):
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
     scale = {"us": 0.001, "ms": 1, "s": 1000}
     return {
         "rps": rps,
         "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(map(int, sockets.groups())) if sockets else 0,
         "p50_ms": float(p50.group(1)) * scale[p50.group(2)] if p50 else None,
     }
 

@@ -1,5 +1,5 @@
 """What each per-process memo is worth: an uncached article page with every memo on, and
-with one memo off at a time, against the floor (/healthz) of the same run.
+with one memo off at a time, against the floor (bench/floor_app.py) of the same run.
 
 Run: make bench ONLY=memos. Needs PostgreSQL, Redis, wrk. Method (shared/BENCH.md): gunicorn
 2 sync workers, production settings, Redis for every cache, the page cache off (fragments
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import fetch, gunicorn, manage, production_env, recreate_database, wrk  # noqa: E402
+from harness import fetch, floor_server, gunicorn, manage, production_env, recreate_database, wrk  # noqa: E402
 
 DATABASE = "research_bench_memos"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -34,6 +34,7 @@ def main():
     manage(env, "load_demo")
 
     with contextlib.ExitStack() as stack:
+        floor_base = stack.enter_context(floor_server())
         bases = {"all memos on": stack.enter_context(gunicorn(env))}
         for name in VARIANTS[1:]:
             variant_env = {**env, "BENCH_WITHOUT_MEMO": name}
@@ -48,7 +49,7 @@ def main():
         shares = {name: [] for name in VARIANTS}
         errors = 0
         for round_number in range(1, ROUNDS + 1):
-            floor = wrk(f"{bases['all memos on']}/healthz", SECONDS, connections=16, threads=2)
+            floor = wrk(f"{floor_base}/", SECONDS, connections=16, threads=2)
             line = [f"round {round_number}: floor {floor['rps']:.0f} req/s"]
             for name in VARIANTS:
                 result = wrk(bases[name] + article, SECONDS, connections=16, threads=2)

@@ -1,11 +1,11 @@
-"""Run every benchmark in bench/ (or the ones named): `make bench` or `make bench ONLY=blog_pages`."""
+"""Run every benchmark in bench/ (or the ones named): `make bench` or `make bench ONLY=pages`."""
 
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"run", "harness"}
+NOT_BENCHMARKS = {"run", "harness", "floor_app", "wsgi_without_memo"}  # helpers, not benchmarks
 
 
 def main(names):

@@ -94,6 +94,16 @@ class GuardedClient(RedisCacheClient):
     def __init__(self, servers, breaker, **options):
         super().__init__(servers, **options)
         self.breaker = breaker
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One redis-py client per connection pool: Django makes a new one for every call,
+        which costs about as much as the round trip itself (the client is thread-safe)."""
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(index))
+        return client
 
     def guarded(self, call, when_down, *args):
         if not self.breaker.allow():

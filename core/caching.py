@@ -10,8 +10,12 @@ What is cached (where; how long; what invalidates it):
   300; the generation).
 - Rendered fragments, {% cachefragment %}: article body, cards, meta (default cache;
   FRAGMENT_CACHE_SECONDS, 3600; the generation).
-- API grade lists, ratings.api (default cache; API_CACHE_SECONDS, 300; the generation,
-  which a ratings refresh moves when its grades commit).
+- Page parts, core.fragments.PageParts: the meta tags and main content of the article
+  index, the token table, token pages and search, per host and the URL parameters they
+  depend on, all of a page in one entry, looked up before the view queries (default
+  cache; FRAGMENT_CACHE_SECONDS; the generation, which a ratings refresh moves too).
+- API grade lists as the JSON text sent, ratings.api (default cache; API_CACHE_SECONDS,
+  300; the generation, which a ratings refresh moves when its grades commit).
 - Memos inside each process, GenerationMemo: which page a path leads to
   (core.models.SiteRootMixin), which site serves a host (SiteLookupMiddleware), whether
   any page is private (core.models.any_view_restrictions) (until the generation moves).
@@ -50,6 +54,7 @@ outage is trusted after it. Caches never cross databases: each database has its 
 prefix or folder (research_site.settings.base.cache_namespace).
 """
 
+import contextvars
 import hashlib
 import logging
 import threading
@@ -114,6 +119,17 @@ def generation_for(request):
     if not hasattr(request, "page_cache_generation"):
         request.page_cache_generation = current_generation()
     return request.page_cache_generation
+
+
+# The generation of the request being served (SiteLookupMiddleware), for code that has no
+# request at hand (core.models.any_view_restrictions): one read of the cache per request.
+serving_generation = contextvars.ContextVar("serving_generation")
+
+
+def request_generation():
+    """The generation of the request being served, or read now outside a request."""
+    generation = serving_generation.get(None)
+    return current_generation() if generation is None else generation
 
 
 def _start_generation():
@@ -301,4 +317,9 @@ class SiteLookupMiddleware:
                 site_memo.set(generation, key, Site.find_for_request(request))
             else:
                 request._wagtail_site = site
+            serving = serving_generation.set(generation)
+            try:
+                return self.get_response(request)
+            finally:
+                serving_generation.reset(serving)
         return self.get_response(request)

@@ -16,10 +16,10 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from core.caching import (
     GenerationMemo,
-    current_generation,
     forget_after_outage,
     generation_for,
     invalidate_on_change,
+    request_generation,
 )
 
 SETTINGS_SECONDS = 60 * 60
@@ -102,7 +102,7 @@ def any_view_restrictions():
 
     Remembered in the process for the generation (saving a restriction starts a new one).
     """
-    generation = current_generation()
+    generation = request_generation()
     exists = restriction_memo.get(generation, "exists")
     if exists is None:
         exists = PageViewRestriction.objects.exists()

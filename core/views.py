@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
 
+from core.fragments import PageParts
 from core.observability import health, metrics
 from core.pagination import page_or_404
 
@@ -92,6 +93,11 @@ def search(request):
         return render(request, "search.html", context, status=400)
 
     terms = search_terms(query)
+    # Results change only with a publish (a new generation), so a page of results asked
+    # for again comes from the store; the page shows the words as typed, so they are the key.
+    context["page_parts"] = parts = PageParts(request, "search", query, request.GET.get("page", "1"))
+    if parts.hit:
+        return render(request, "search.html", context)
     if query and not terms:
         context["results"] = []
     elif terms:

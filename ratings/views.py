@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from core.fragments import PageParts
 from core.pagination import page_or_404
 
 from . import grading
@@ -19,14 +20,21 @@ TOP_BY = {"investor": ("investor_grade", "Investor Grade"), "trader": ("trader_g
 
 
 def token_table(request):
+    # The table depends on nothing but these parameters (and the grades, which a refresh
+    # changes with a new generation): stored, it costs no query.
+    asked = [request.GET.getlist(name) for name in (*TokenFilter.base_filters, "sort", "page")]
+    parts = PageParts(request, "ratings-table", *asked)
+    if parts.hit:
+        return render(request, "ratings/token_table.html", {"page_parts": parts})
     filters = TokenFilter(request.GET, queryset=Token.objects.all())
     sort = request.GET.get("sort", "-market_cap")
     if sort.lstrip("-") not in TABLE_SORTS:
         sort = "-market_cap"
     context = {"filters": filters, "sort": sort, "sectors": Sector.objects.all()}
     if not filters.is_valid():
-        context["tokens"] = []
+        context["tokens"] = []  # and no page_parts: an answer that is not 200 is never stored
         return render(request, "ratings/token_table.html", context, status=400)
+    context["page_parts"] = parts
     tokens = sort_table(filters.qs, sort).prefetch_related("sectors")
     paginator = Paginator(tokens, settings.RATINGS_PER_PAGE)
     page = page_or_404(paginator, request.GET.get("page", "1"), items="tokens")
@@ -51,6 +59,9 @@ def token_table(request):
 
 
 def token_detail(request, slug):
+    parts = PageParts(request, "ratings-token", slug, request.GET.get("range", "90"))
+    if parts.hit:  # the grades change only with a refresh, which starts a new generation
+        return render(request, "ratings/token_detail.html", {"page_parts": parts})
     token = get_object_or_404(Token, slug=slug)
     try:
         days = int(request.GET.get("range", "90"))
@@ -80,6 +91,7 @@ def token_detail(request, slug):
         request,
         "ratings/token_detail.html",
         {
+            "page_parts": parts,
             "token": token,
             "sectors": list(token.sectors.all()),
             "latest": latest,

@@ -4,11 +4,13 @@ import pytest
 from django.core import mail
 
 from api.models import ApiKey, hash_key
+from core.tests.queries import cold_and_warm
 from ratings.models import GradeDay, Token
 
 from .conftest import END
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_limits")]
+API_COLD, API_WARM = 1, 0
 
 
 def all_pages(client, url, **headers):
@@ -198,3 +200,14 @@ def test_grades_are_served_from_cache_until_the_next_refresh(
         refresh(DemoProvider(seed=9, universe=120), end=END, days=1, limit=80)  # re-grades the day
     Token.objects.filter(slug=first["token"]).update(investor_grade=2.0)
     assert client.get(url).json()["results"][0]["investor_grade"] == 2.0  # the refresh emptied the cache
+
+
+@pytest.mark.parametrize("size", [10, 100])
+def test_grades_list_queries_cold_and_warm_do_not_grow_with_the_page(client, graded, settings, size):
+    # cold: the first answer after a refresh (a new generation); warm: the stored answer
+    assert cold_and_warm(client, f"/api/v1/grades/?page_size={size}", settings) == (API_COLD, API_WARM)
+
+
+def test_grades_list_filters_are_checked_beside_paging_parameters(client, graded):
+    assert client.get("/api/v1/grades/?page_size=10&min_trader=abc").status_code == 400
+    assert client.get("/api/v1/grades/?page_size=10&ordering=-trader_grade").status_code == 200

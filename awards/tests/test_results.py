@@ -9,6 +9,7 @@ from django.utils import timezone
 from awards import voting
 from awards.models import Category
 from awards.tests.factories import ballot_for, category_with
+from core.tests.queries import cold_and_warm
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,15 @@ def test_a_counted_page_is_made_once_per_shared_results_copy(client, settings, m
     third = client.post(f"/awards/vote/{sign(ballot_for(depin, email='c@example.com'))}/")
     total = BeautifulSoup(third.content, "html.parser").select_one(".results-total").get_text()
     assert total == "3 counted votes"
+
+
+@pytest.mark.parametrize("nominees", [3, 12])
+def test_results_page_costs_the_same_few_queries_cold_and_warm_whatever_the_field(
+    client, settings, nominees
+):
+    settings.AWARDS_RESULTS_CACHE_SECONDS = 2  # as in production
+    category, field = category_with(*(f"Nominee {n}" for n in range(nominees)), title="Narratives")
+    for number, nominee in enumerate(field):
+        cast(nominee, 1 + number % 3, start=100 * number)
+    # cold: after a save (a new generation): the site, the category, the tallies; warm: shared
+    assert cold_and_warm(client, category.get_results_url(), settings) == (3, 0)

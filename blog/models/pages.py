@@ -16,6 +16,7 @@ from wagtail.search import index
 from blog.blocks import ArticleBody, live_block_names
 from blog.reading_time import reading_minutes
 from blog.structured_data import article_json_ld, faq_json_ld
+from core.fragments import PageParts
 from core.models import BasePage, SiteRootMixin, not_restricted
 from core.pagination import page_or_404
 
@@ -68,9 +69,15 @@ class ArticleIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        category_slug = request.GET.get("category", "").strip()
+        tag = request.GET.get("tag", "").strip()[:100]
+        page_number = request.GET.get("page", "1")
+        # Title, meta and listing depend on nothing else: stored, they cost no query.
+        context["page_parts"] = PageParts(request, "article-index", self.pk, category_slug, tag, page_number)
+        if context["page_parts"].hit:
+            return context
         articles = article_cards(ArticlePage.objects.child_of(self)).order_by("-date", "-pk")
 
-        category_slug = request.GET.get("category", "").strip()
         category = None
         if category_slug:
             category = Category.objects.filter(slug=category_slug).first()
@@ -78,12 +85,11 @@ class ArticleIndexPage(BasePage):
                 raise Http404(f"There is no category called “{category_slug[:80]}”.")
             articles = articles.filter(category=category)
 
-        tag = request.GET.get("tag", "").strip()[:100]
         if tag:
             articles = articles.filter(tags__slug=tag)
 
         paginator = Paginator(articles, settings.BLOG_ARTICLES_PER_PAGE)
-        page_obj = page_or_404(paginator, request.GET.get("page", "1"), "articles")
+        page_obj = page_or_404(paginator, page_number, "articles")
 
         context.update(
             articles=page_obj,

@@ -107,3 +107,10 @@ def test_sql_like_search_is_just_text(client, blog_index, articles, query):
 
 def test_search_bad_page_is_404(client, blog_index, articles):
     assert client.get("/search/", {"q": "research", "page": "abc"}).status_code == 404
+
+
+def test_stored_search_shows_the_words_as_typed(client, blog_index, articles, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+    assert "“Research note”" in client.get("/search/", {"q": "Research note"}).content.decode()
+    again = client.get("/search/", {"q": "research NOTE"}).content.decode()
+    assert "“research NOTE”" in again and "Research note 1" in again

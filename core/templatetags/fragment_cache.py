@@ -3,6 +3,10 @@
 Like Django's {% cache %}, but every key carries the generation (core.caching), so a
 publish, unpublish or snippet change retires all fragments at once, and previews
 (which render unsaved content) never read or write the cache.
+
+{% cachefragment parts "part" %}...{% endcachefragment %}: one part of a core.fragments.PageParts
+that the view looked up already (printed when stored, else rendered and stored). Where the
+view made none (``parts`` is missing), the part is rendered uncached.
 """
 
 from django import template
@@ -10,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core.caching import fragment_key
+from core.fragments import PageParts
 
 register = template.Library()
 
@@ -22,6 +27,9 @@ class FragmentCacheNode(template.Node):
         self.only_if = only_if
 
     def render(self, context):
+        name = self.name.resolve(context)
+        if isinstance(name, PageParts) or name in ("", None):
+            return self.render_part(context, name)
         request = context.get("request")
         seconds = settings.FRAGMENT_CACHE_SECONDS
         if (
@@ -32,7 +40,7 @@ class FragmentCacheNode(template.Node):
         ):
             return self.nodelist.render(context)
         key = fragment_key(
-            request, self.name.resolve(context), *(value.resolve(context) for value in self.vary_on)
+            request, name, *(value.resolve(context) for value in self.vary_on)
         )
         if key is None:  # the cache is unreachable
             return self.nodelist.render(context)
@@ -40,6 +48,16 @@ class FragmentCacheNode(template.Node):
         if html is None:
             html = self.nodelist.render(context)
             cache.set(key, html, seconds)
+        return html
+
+    def render_part(self, context, parts):
+        if not parts:
+            return self.nodelist.render(context)
+        part = self.vary_on[0].resolve(context)
+        html = parts.get(part)
+        if html is None:
+            html = self.nodelist.render(context)
+            parts.put(part, html)
         return html
 
 

@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.template.loader import get_template
 from django.templatetags.static import static
@@ -18,23 +20,42 @@ def site_footer(context):
     return mark_safe(html)  # noqa: S308 - our own templates' output, escaped when rendered
 
 
+# The registries are filled once, in AppConfig.ready(): the links they make are the same
+# on every page, so each process makes them once (keyed by the registry, should it change).
+
+
 @register.simple_tag
 def site_scripts():
-    scripts = ((static(path),) for path in page_scripts)
-    return format_html_join("\n", '<script src="{}" defer></script>', scripts)
+    return _scripts(tuple(page_scripts))
+
+
+@functools.lru_cache(maxsize=8)
+def _scripts(paths):
+    return format_html_join("\n", '<script src="{}" defer></script>', ((static(path),) for path in paths))
 
 
 @register.simple_tag
 def feed_links():
     """<link rel="alternate"> for each registered RSS feed."""
+    return _feed_links(tuple(feeds))
+
+
+@functools.lru_cache(maxsize=8)
+def _feed_links(registered):
     return format_html_join(
         "\n",
         '<link rel="alternate" type="application/rss+xml" title="{}" href="{}">',
-        ((title, reverse(name)) for title, name in feeds),
+        ((title, reverse(name)) for title, name in registered),
     )
 
 
 @register.simple_tag
 def feed_items():
     """A footer list item for each registered RSS feed."""
-    return format_html_join("\n", '<li><a href="{}">RSS</a></li>', ((reverse(name),) for _, name in feeds))
+    return _feed_items(tuple(feeds))
+
+
+@functools.lru_cache(maxsize=8)
+def _feed_items(registered):
+    links = ((reverse(name),) for _, name in registered)
+    return format_html_join("\n", '<li><a href="{}">RSS</a></li>', links)

@@ -3,12 +3,17 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 
+from core.tests.queries import cold_and_warm
 from ratings.models import Sector, Token
 from ratings.providers.demo import DemoProvider
 from ratings.refresh import refresh
 
 END = datetime.date(2025, 9, 30)
 pytestmark = pytest.mark.django_db
+# Queries of the table and of a token page: cold (the first render after a refresh or a
+# publish) and warm (the next render, its parts stored); the same for any page size.
+TABLE_COLD, TABLE_WARM = 5, 0
+TOKEN_COLD, TOKEN_WARM = 6, 0
 
 
 @pytest.fixture
@@ -192,3 +197,28 @@ def test_a_sector_stored_with_an_odd_slug_never_breaks_a_page(client, blog_index
     assert "ИИ токены" in [li.text for li in top.select("main li") if not li.a]
     assert top.find("a", string="Top 10 DeFi tokens")["href"] == "/ratings/top/defi/"
     assert client.get("/api/v1/tokens/").status_code == 200
+
+
+@pytest.mark.parametrize("per_page", [5, 100])
+def test_table_costs_the_same_few_queries_cold_and_warm_whatever_the_page_size(
+    client, graded, settings, per_page
+):
+    settings.RATINGS_PER_PAGE = per_page
+    assert cold_and_warm(client, "/ratings/?sort=-trader", settings) == (TABLE_COLD, TABLE_WARM)
+
+
+@pytest.mark.parametrize("days", [30, 365])
+def test_token_page_costs_the_same_few_queries_cold_and_warm_whatever_the_range(
+    client, graded, settings, days
+):
+    token = graded.order_by("-market_cap").first()
+    url = f"/ratings/{token.slug}/?range={days}"
+    assert cold_and_warm(client, url, settings) == (TOKEN_COLD, TOKEN_WARM)
+
+
+def test_a_stored_table_is_never_served_for_bad_filters(client, graded, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+    assert client.get("/ratings/?min_trader=150").status_code == 400
+    assert client.get("/ratings/?min_trader=150").status_code == 400
+    assert client.get("/ratings/?min_trader=50").status_code == 200
+    assert client.get("/ratings/?min_trader=150").status_code == 400
