@@ -25,28 +25,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-if os.environ.get("BENCH_FLOOR_APP"):  # loaded by gunicorn as bench.edge:floor
-    from django.conf import settings
-    from django.core.wsgi import get_wsgi_application
-    from django.http import HttpResponse
-    from django.urls import path
-
-    settings.configure(
-        DEBUG=False, SECRET_KEY=os.environ["SECRET_KEY"], ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__,
-        MIDDLEWARE=[],
-    )
-    urlpatterns = [
-        path("floor", lambda request: HttpResponse(b"x" * 20_000)),
-        path("healthz", lambda request: HttpResponse(b"ok")),  # what harness.gunicorn waits for
-    ]
-    floor = get_wsgi_application()
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
     PYTHON,
     ROOT,
     fetch,
+    floor_server,
     free_port,
     gunicorn,
     manage,
@@ -168,13 +153,13 @@ def main():
             "SITE_URL": f"http://127.0.0.1:{varnish_port}",
         }
 
-        floor_base = stack.enter_context(gunicorn({**env, "BENCH_FLOOR_APP": "1"}, app="bench.edge:floor"))
+        floor_base = stack.enter_context(floor_server())
         site_base = stack.enter_context(gunicorn(env))
         edge_base = stack.enter_context(varnish(site_base.rsplit(":", 1)[1], varnish_port, folder))
 
         _, listing = fetch(f"{site_base}/blog/")
         article = re.search(r'href="(/blog/[a-z0-9-]+/)"', listing).group(1)
-        urls = {"floor": f"{floor_base}/floor", "edge": edge_base + article}
+        urls = {"floor": f"{floor_base}/", "edge": edge_base + article}
         urls["page cache"] = site_base + article
         for url in urls.values():
             for _ in range(3):
