@@ -91,6 +91,9 @@ def open_recording(page, url):
 
 def test_no_public_page_breaks_the_policy_fresh_or_cached(page, live_server, demo):
     page.add_init_script(RECORD_VIOLATIONS)
+    # Public pages let a browser keep them 60 s (core.edge): the second visit must reach the
+    # server's page cache, not Chromium's own. Routing requests turns Chromium's cache off.
+    page.route("**/*", lambda route: route.continue_())
     refusals, cache_states = {}, {}
     for name, path in public_pages().items():
         for visit in ("first", "again"):
