@@ -10,12 +10,8 @@ import pytest
 from research_site.tests.stack.harness import Stack, missing_tools
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    reason = missing_tools()
-    if reason:
-        pytest.skip(reason)
-    running = Stack(tmp_path_factory.mktemp("stack"))
+def started(running):
+    """Start a stack, hand it over, close it; one that fails to start says why, with its logs."""
     try:
         try:
             running.start()
@@ -24,6 +20,14 @@ def stack(tmp_path_factory):
         yield running
     finally:
         running.close()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    reason = missing_tools()
+    if reason:
+        pytest.skip(reason)
+    yield from started(Stack(tmp_path_factory.mktemp("stack")))
 
 
 @pytest.hookimpl(wrapper=True)

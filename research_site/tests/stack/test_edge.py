@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+from research_site.tests.stack.conftest import started
 from research_site.tests.stack.harness import missing_tools
 from research_site.tests.stack.varnish import EdgeStack, varnishd_binary
 
@@ -29,13 +30,8 @@ def stack(tmp_path_factory):
         pytest.skip(reason)
     running = EdgeStack(tmp_path_factory.mktemp("edge"))
     try:
-        try:
-            running.start()
-        except Exception as error:
-            raise RuntimeError(f"the stack did not start: {error}\n\n{running.log_tails()}") from error
-        yield running
+        yield from started(running)
     finally:
-        running.close()
         shutil.rmtree(running.folder / "varnish-work", ignore_errors=True)
 
 
