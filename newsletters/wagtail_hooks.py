@@ -5,6 +5,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from newsletters import dashboard
 from newsletters.models import NewsletterIssuePage, Send, Subscriber
 from newsletters.sending.viewsets import BULK_ACTIONS as SEND_BULK_ACTIONS
 from newsletters.sending.viewsets import SendViewSet
@@ -71,3 +72,8 @@ def issue_send_button(page, user, view_name, next_url=None):
     else:
         return
     yield PageMenuItem(label, url, icon_name="mail", priority=80, page=page)
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    dashboard.panels_for(request, panels)
