@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
-from wagtail.admin.ui.components import Component
 from wagtail.models import WorkflowState, get_default_page_content_type
 
+from core.dashboard import DashboardPanel
 from newsletters.models import NewsletterIssuePage, Send, Subscriber
 from newsletters.sending import progress
 from ratings.charts import line_chart
@@ -19,7 +19,7 @@ GROWTH_DAYS = 30
 LEFT = (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
 
 
-class LastSendPanel(Component):
+class LastSendPanel(DashboardPanel):
     """The newest send: its progress while it runs, its results once done (two queries)."""
 
     name = "newsletters_last_send"
@@ -31,7 +31,7 @@ class LastSendPanel(Component):
         return {"send": send, "progress": progress.progress([send])[0] if send else None}
 
 
-class BriefingPanel(Component):
+class BriefingPanel(DashboardPanel):
     """The Daily Briefing drafted today: drafted, awaiting approval, published, sending or
     sent, with the way to its next step (one query)."""
 
@@ -83,7 +83,7 @@ def stage_of(issue):
     return "drafted"
 
 
-class SubscriberGrowthPanel(Component):
+class SubscriberGrowthPanel(DashboardPanel):
     """Confirmed subscribers at the end of each of the last 30 days, as a chart, with the
     new confirmations and the departures (unsubscribed, bounced, complained) behind the
     change; three queries whatever the list's size.

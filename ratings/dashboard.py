@@ -4,15 +4,15 @@ import datetime
 
 from django.db.models import Count, Subquery, Value
 from django.db.models.functions import Coalesce
-from wagtail.admin.ui.components import Component
 
+from core.dashboard import DashboardPanel
 from ratings.models import RefreshRun
 
 Status = RefreshRun.Status
 THE_BEGINNING = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-class LastRefreshPanel(Component):
+class LastRefreshPanel(DashboardPanel):
     """When the last refresh ran, what it graded, how many tokens went stale, what it could
     not use, and how many runs failed since the last good one: two queries whatever the
     history. Shown to those who may see refreshes (ratings.view_refreshrun)."""
