@@ -14,34 +14,22 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from awards import admin_views, voting
 from awards.filters import VoteFilterSet
 from awards.forms import VoidForm
 from awards.models import Category, VoidRecord, Vote
+from core.admin import AllPermissionsRegistered, NoFormsPolicy
 
 VOTES_PER_PAGE = 50
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """The model's own permissions, except that nobody adds, edits or deletes in the admin."""
-
-    NO_FORMS = {"add", "change", "delete"}
-
-    def user_has_permission(self, user, action):
-        return action not in self.NO_FORMS and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission(set(actions) - self.NO_FORMS)
-
-
-votes_policy = ReadOnlyPolicy(Vote)
+votes_policy = NoFormsPolicy(Vote)
 register_permission_policy(Vote, votes_policy)
 
 
-class VoidRecordPolicy(ReadOnlyPolicy):
+class VoidRecordPolicy(NoFormsPolicy):
     """The void log is for those who may see votes."""
 
     def user_has_permission(self, user, action):
@@ -119,7 +107,7 @@ class VoteIndexView(IndexView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class VoteViewSet(ModelViewSet):
+class VoteViewSet(AllPermissionsRegistered, ModelViewSet):
     """Votes, voiding (one, the ticked ones, or by filter), the void log and the votes CSV."""
 
     model = Vote

@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from core.viewsets import OutboxViewSet, RetryBulkAction
+from core.admin.outbox import OutboxViewSet, RetryBulkAction
 
 
 @hooks.register("register_admin_viewset")

@@ -1,9 +1,10 @@
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from core.admin import NoFormsPolicy
 
 from . import dashboard
 from .models import RefreshRun, Sector
@@ -20,17 +21,8 @@ class SectorViewSet(SnippetViewSet):
 register_snippet(SectorViewSet)
 
 
-class RefreshRunPolicy(ModelPermissionPolicy):
-    """Refreshes are written by the refresh itself: looked at, never edited."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission({"view"} & set(actions))
-
-
-register_permission_policy(RefreshRun, RefreshRunPolicy(RefreshRun))
+# Refreshes are written by the refresh itself: looked at, never edited.
+register_permission_policy(RefreshRun, NoFormsPolicy(RefreshRun))
 
 
 class RefreshRunViewSet(ModelViewSet):

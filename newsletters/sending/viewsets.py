@@ -17,28 +17,13 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.admin import AllPermissionsRegistered, NoFormsPolicy
 from newsletters.models import NewsletterIssuePage, NewsletterPage, Send
 from newsletters.sending import admin_views, controls, progress
 
-
-class SendPermissionPolicy(ModelPermissionPolicy):
-    NO_FORMS = {"add", "change", "delete"}
-    ALIASES = {"control": "change", "start": "add"}
-
-    def user_has_permission(self, user, action):
-        if action in self.NO_FORMS:
-            return False
-        return super().user_has_permission(user, self.ALIASES.get(action, action))
-
-    def users_with_any_permission(self, actions):
-        actions = {self.ALIASES.get(action, action) for action in actions if action not in self.NO_FORMS}
-        return super().users_with_any_permission(actions)
-
-
-policy = SendPermissionPolicy(Send)
+policy = NoFormsPolicy(Send, aliases={"control": "change", "start": "add"})
 register_permission_policy(Send, policy)
 
 
@@ -144,7 +129,7 @@ class SendIndexView(IndexView):
         return context
 
 
-class SendViewSet(ModelViewSet):
+class SendViewSet(AllPermissionsRegistered, ModelViewSet):
     """Sends and their live progress; pause, resume, cancel, retry failed; send an issue."""
 
     model = Send

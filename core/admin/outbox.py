@@ -20,10 +20,10 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from core import outbox
+from core.admin import AllPermissionsRegistered, NoFormsPolicy
 from core.models import OutboxEmail
 
 ROWS_PER_PAGE = 50
@@ -33,22 +33,7 @@ SHOWN = {"waiting": [Status.PENDING], "failed": [Status.FAILED]}
 DEFAULT_ORDER = {"waiting": "next_attempt_at", "failed": "-finished_at"}
 
 
-class OutboxPermissionPolicy(ModelPermissionPolicy):
-    """"view" and "retry" (core.change_outboxemail); no forms for anyone."""
-
-    NO_FORMS = {"add", "change", "delete"}
-
-    def user_has_permission(self, user, action):
-        if action in self.NO_FORMS:
-            return False
-        return super().user_has_permission(user, "change" if action == "retry" else action)
-
-    def users_with_any_permission(self, actions):
-        actions = {"change" if action == "retry" else action for action in set(actions) - self.NO_FORMS}
-        return super().users_with_any_permission(actions)
-
-
-policy = OutboxPermissionPolicy(OutboxEmail)
+policy = NoFormsPolicy(OutboxEmail, aliases={"retry": "change"})
 register_permission_policy(OutboxEmail, policy)
 
 
@@ -153,7 +138,7 @@ def retry(request):
     return redirect(reverse("outbox:index") + (f"?show={shown}" if shown in SHOWN else ""))
 
 
-class OutboxViewSet(ModelViewSet):
+class OutboxViewSet(AllPermissionsRegistered, ModelViewSet):
     """Settings > Outbox: emails visitors asked for that are waiting or failed."""
 
     model = OutboxEmail
