@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core import caching
 
-from . import bulk, grading
+from . import bulk, grading, reports
 from .locking import RefreshBusy, refresh_lock
 from .models import GradeDay, MarketDay, RefreshRun, Sector, Token
 from .providers import MarketData, ProviderError
@@ -155,6 +155,12 @@ def _refresh(provider, *, end, days, limit, progress):
             progress("write", 2, 2)
             result.tokens_graded, result.tokens_stale = _update_snapshots(tokens, data, end, graded[:, -1])
             result.timings["write"] = time.perf_counter() - started
+            # Risk figures, track record and market overview, from the rows just stored.
+            progress("report", 0, 1)
+            reports.publish(end, result.timings)
+            progress("report", 1, 1)
+            for stage in ("read", "compute", "write"):
+                result.timings[stage] += result.timings[f"reports_{stage}"]
 
             run.status = RefreshRun.Status.DONE
             run.tokens_graded, run.tokens_stale = result.tokens_graded, result.tokens_stale
