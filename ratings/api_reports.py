@@ -45,7 +45,9 @@ def error_responses(*statuses):
 class HorizonFiguresSerializer(serializers.Serializer):
     observations = serializers.IntegerField(help_text="Token-days in the group with a forward return.")
     cohort_days = serializers.IntegerField(help_text="Days on which the group had members.")
-    mean_return = serializers.FloatField(allow_null=True, help_text="Mean of daily cohort returns (0.05 = 5%).")
+    mean_return = serializers.FloatField(
+        allow_null=True, help_text="Mean of daily cohort returns (0.05 = 5%)."
+    )
     excess_vs_equal_weighted = serializers.FloatField(allow_null=True)
     excess_vs_market = serializers.FloatField(allow_null=True)
     hit_rate = serializers.FloatField(
@@ -222,7 +224,8 @@ class MarketView(APIView):
         overview = dict(_latest_or_404().market)
         overview["regime_rule"] = market.REGIME_RULE
         if "days" in asked:
-            overview["series"] = {name: values[-asked["days"] :] for name, values in overview["series"].items()}
+            days = asked["days"]
+            overview["series"] = {name: values[-days:] for name, values in overview["series"].items()}
         return Response(overview)
 
 
@@ -253,7 +256,9 @@ class RiskDayFilter(django_filters.FilterSet):
 @extend_schema(
     summary="A token's daily risk figures",
     description=risk.RISK_METHOD,
-    parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern="^[-a-zA-Z0-9_]+$")],
+    parameters=[
+        OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern="^[-a-zA-Z0-9_]+$")
+    ],
     responses={200: RiskDaySerializer(many=True), **error_responses(400, 404, 429)},
 )
 class RiskView(generics.ListAPIView):

@@ -70,13 +70,16 @@ def methodology():
 def group_index(values, grouping):
     """Group number per cell (-1: no grade) for a matrix of grades or signal values."""
     values = np.asarray(values, dtype=float)
-    if grouping == "signal":
-        index = np.full(values.shape, -1, dtype=np.int64)
-        for number, (_label, value) in enumerate(signal_groups()):
-            index[values == value] = number
-        return index
-    inner = np.asarray(BAND_EDGES[1:-1], dtype=float)
-    index = np.searchsorted(inner, np.nan_to_num(values, nan=-1.0), side="right").astype(np.int64)
+    with np.errstate(invalid="ignore"):
+        if grouping == "signal":
+            index = np.full(values.shape, -1, dtype=np.int64)
+            for number, (_label, value) in enumerate(signal_groups()):
+                index[values == value] = number
+            return index
+        # Counting the inner edges at or below each grade is a search without sorting.
+        index = np.zeros(values.shape, dtype=np.int64)
+        for edge in BAND_EDGES[1:-1]:
+            index += values >= edge
     return np.where(np.isfinite(values), index, -1)
 
 
@@ -86,24 +89,19 @@ def group_labels(grouping):
     return [label for label, _, _ in bands()]
 
 
-def forward_returns(close, horizon):
+def forward_returns(close, horizon, filled=None):
     """(tokens, days) forward returns over `horizon` days; NaN where the day has no close or
-    the period runs past the last column. Prices that stop count at their last close."""
+    the period runs past the last column. Prices that stop count at their last close.
+    `filled` is forward_fill(close), when the caller has it already."""
     close = np.asarray(close, dtype=float)
     days = close.shape[1]
     out = np.full(close.shape, np.nan)
     if horizon >= days:
         return out
-    exit_price = forward_fill(close)[:, horizon:]
+    exit_price = (forward_fill(close) if filled is None else filled)[:, horizon:]
     with np.errstate(invalid="ignore", divide="ignore"):
         out[:, : days - horizon] = exit_price / close[:, : days - horizon] - 1.0
     return out
-
-
-def _daily(index, groups, weights, days):
-    """Per group and day, the sum of `weights` over cells of that group: shape (groups, days)."""
-    flat = (index * days + np.arange(days)[None, :])[index >= 0]
-    return np.bincount(flat, weights=weights[index >= 0], minlength=groups * days).reshape(groups, days)
 
 
 def _mean(values):
@@ -119,7 +117,14 @@ def compute(dates, close, market_cap, trader, investor, signal):
     days = close.shape[1]
     graded = np.isfinite(np.asarray(trader, dtype=float))
     values = {"trader": trader, "investor": investor, "signal": signal}
-    indexes = {name: np.where(graded, group_index(values[name], name), -1) for name in GROUPINGS}
+    day = np.arange(days)[None, :]
+    # Each cell's (group, day) bucket, so one np.bincount sums a whole grouping by day;
+    # cells outside every group go to a last bucket that is thrown away.
+    buckets = {}
+    for name in GROUPINGS:
+        count = len(group_labels(name))
+        index = np.where(graded, group_index(values[name], name), -1)
+        buckets[name] = (count, np.where(index >= 0, index * days + day, count * days))
     result = {
         "first_day": dates[0].isoformat() if dates else None,
         "last_day": dates[-1].isoformat() if dates else None,
@@ -127,43 +132,47 @@ def compute(dates, close, market_cap, trader, investor, signal):
         "graded_days": int(graded.any(axis=0).sum()),
         "horizons": list(HORIZONS),
         "benchmarks": {},
-        "groups": {name: [] for name in GROUPINGS},
-        "spread": {"horizon": SPREAD_HORIZON, "dates": [], "trader": [], "investor": []},
+        "groups": {name: [{"label": label, "horizons": {}} for label in group_labels(name)]
+                   for name in GROUPINGS},
+        "spread": {
+            "horizon": SPREAD_HORIZON, "dates": [d.isoformat() for d in dates], "trader": [], "investor": [],
+        },  # fmt: skip
     }
-    for name in GROUPINGS:
-        result["groups"][name] = [{"label": label, "horizons": {}} for label in group_labels(name)]
+    filled = forward_fill(close)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        caps = np.where(np.isfinite(market_cap) & (market_cap > 0), market_cap, 0.0)
     for horizon in HORIZONS:
-        forward = forward_returns(close, horizon)
+        forward = forward_returns(close, horizon, filled)
         usable = graded & np.isfinite(forward)
         returns = np.where(usable, forward, 0.0)
         count_all = usable.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             equal = np.where(count_all > 0, returns.sum(axis=0) / count_all, np.nan)
-            caps = np.where(usable & np.isfinite(market_cap) & (market_cap > 0), market_cap, 0.0)
-            cap_total = caps.sum(axis=0)
-            market = np.where(cap_total > 0, (caps * returns).sum(axis=0) / cap_total, np.nan)
-        beat = usable & (forward > equal[None, :])
-        cohort_days = count_all > 0
+            weights = np.where(usable, caps, 0.0)
+            cap_total = weights.sum(axis=0)
+            market = np.where(cap_total > 0, (weights * returns).sum(axis=0) / cap_total, np.nan)
+        beat = (usable & (forward > equal[None, :])).ravel()
         result["benchmarks"][str(horizon)] = {
             "equal_weighted": _mean(equal),
             "market": _mean(market),
-            "cohort_days": int(cohort_days.sum()),
+            "cohort_days": int((count_all > 0).sum()),
             "observations": int(count_all.sum()),
         }
+        flat_returns = returns.ravel()
         for name in GROUPINGS:
-            index = np.where(usable, indexes[name], -1)
-            labels = group_labels(name)
-            sums = _daily(index, len(labels), returns, days)
-            counts = _daily(index, len(labels), np.ones(close.shape), days)
-            hits = _daily(index, len(labels), beat.astype(float), days)
+            groups, bucket = buckets[name]
+            bucket = np.where(usable, bucket, groups * days).ravel()
+            size = groups * days + 1
+            counts = np.bincount(bucket, minlength=size)[:-1].reshape(groups, days)
+            sums = np.bincount(bucket, weights=flat_returns, minlength=size)[:-1].reshape(groups, days)
+            hits = np.bincount(bucket[beat], minlength=size)[:-1].reshape(groups, days)
             with np.errstate(invalid="ignore", divide="ignore"):
                 means = np.where(counts > 0, sums / counts, np.nan)
             for number, entry in enumerate(result["groups"][name]):
-                present = counts[number] > 0
                 observations = int(counts[number].sum())
                 entry["horizons"][str(horizon)] = {
                     "observations": observations,
-                    "cohort_days": int(present.sum()),
+                    "cohort_days": int((counts[number] > 0).sum()),
                     "mean_return": _mean(means[number]),
                     "excess_vs_equal_weighted": _mean(means[number] - equal),
                     "excess_vs_market": _mean(means[number] - market),
@@ -172,5 +181,4 @@ def compute(dates, close, market_cap, trader, investor, signal):
             if horizon == SPREAD_HORIZON and name in ("trader", "investor"):
                 spread = means[-1] - means[0]
                 result["spread"][name] = [None if np.isnan(x) else round(float(x), 6) for x in spread]
-    result["spread"]["dates"] = [day.isoformat() for day in dates]
     return result

@@ -83,7 +83,8 @@ def test_token_page_shows_risk_figures_and_levels_on_the_price_chart(client, gra
     risk_day = RiskDay.objects.filter(date=END, support__isnull=False, resistance__isnull=False).first()
     token = risk_day.token
     page = soup(client.get(f"/ratings/{token.slug}/"))
-    rows = {tr.th.text: [td.text for td in tr.select("td")] for tr in page.select("table.risk-table tbody tr")}
+    table = page.select("table.risk-table tbody tr")
+    rows = {tr.th.text: [td.text for td in tr.select("td")] for tr in table}
     assert rows["Volatility (a year)"][0] == f"{risk_day.volatility_30d * 100:.1f}%"
     assert rows["Maximum drawdown"][1] == f"{risk_day.max_drawdown_90d * 100:+.1f}%"
     price_chart = page.select_one("#price-chart-title").find_parent("svg")
