@@ -147,6 +147,11 @@ def _refresh(provider, *, end, days, limit, progress):
             result.timings["compute"] = time.perf_counter() - started
 
             started = time.perf_counter()
+            # A first load of a whole year can hand its rows to the reports instead of them
+            # reading the rows back; a re-run over stored days cannot (rows it drops stay stored).
+            first_load = len(data.dates) >= reports.ANALYSIS_DAYS and not MarketDay.objects.filter(
+                date__range=(data.dates[0], end)
+            ).exists()
             progress("write", 0, 2)
             _write_market(tokens, data, valid)
             progress("write", 1, 2)
@@ -157,7 +162,8 @@ def _refresh(provider, *, end, days, limit, progress):
             result.timings["write"] = time.perf_counter() - started
             # Risk figures, track record and market overview, from the rows just stored.
             progress("report", 0, 1)
-            reports.publish(end, result.timings)
+            known = _just_stored(tokens, data, grades, kept, graded) if first_load else None
+            reports.publish(end, result.timings, known=known)
             progress("report", 1, 1)
             for stage in ("read", "compute", "write"):
                 result.timings[stage] += result.timings[f"reports_{stage}"]
@@ -322,6 +328,23 @@ def _market_arrays(data, tokens, history):
         prior_high=np.fmax(prior_high, provider_high),
         launch_index=launch,
     )
+
+
+def _just_stored(tokens, data, grades, kept, graded):
+    """The rows this refresh stored, as reports.load takes them: invalid market rows were
+    blanked by validate() and never stored; grades only where `graded`."""
+
+    def stored_grades(matrix):
+        return np.where(graded, matrix[:, kept], np.nan)
+
+    return {
+        "ids": np.array([t.pk for t in tokens], dtype=np.int64),
+        "dates": list(data.dates),
+        **{name: data[name] for name in reports.MARKET_COLUMNS},
+        "trader_grade": stored_grades(grades.trader),
+        "investor_grade": stored_grades(grades.investor),
+        "signal": stored_grades(grades.signal.astype(float)),
+    }
 
 
 def _cells(tokens, dates, mask):

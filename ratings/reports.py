@@ -19,24 +19,38 @@ from .models import GradeDay, MarketDay, MarketReport, RiskDay, Sector, Token
 ANALYSIS_DAYS = 365
 
 
-def load(end, days=ANALYSIS_DAYS):
-    """Stored market data and grades of every token for the `days` days ending on `end`."""
+MARKET_COLUMNS = ("close", "volume", "market_cap")
+GRADE_COLUMNS = ("trader_grade", "investor_grade", "signal")
+
+
+def load(end, days=ANALYSIS_DAYS, known=None):
+    """Stored market data and grades of every token for the `days` days ending on `end`.
+
+    `known` may hold rows the caller has just stored, as arrays: "ids" (token ids), "dates"
+    and one (tokens, dates) matrix per column, NaN where nothing was stored. When they cover
+    the whole window, those tokens are not read back (a full refresh keeps its two million
+    rows in memory); every other token, such as one the provider no longer lists, is read.
+    """
     since = end - datetime.timedelta(days=days - 1)
     tokens = list(Token.objects.order_by("pk").values_list("pk", "slug", "name", "symbol"))
     ids = np.array([row[0] for row in tokens], dtype=np.int64)
     dates = [since + datetime.timedelta(days=i) for i in range(days)]
-    arrays = {}
-    for model, names in (
-        (MarketDay, ("close", "volume", "market_cap")),
-        (GradeDay, ("trader_grade", "investor_grade", "signal")),
-    ):
-        token_ids, stored_dates, *columns = bulk.read_days(model._meta.db_table, names, ids, since, end)
-        rows = np.searchsorted(ids, token_ids)
-        cols = (stored_dates - bulk.to_days([since])[0]).astype(np.int64)
-        for name, column in zip(names, columns, strict=True):
-            matrix = np.full((len(ids), days), np.nan)
-            matrix[rows, cols] = column
-            arrays[name] = matrix
+    arrays = {name: np.full((len(ids), days), np.nan) for name in MARKET_COLUMNS + GRADE_COLUMNS}
+    unread = ids
+    if known is not None and known["dates"][0] <= since and known["dates"][-1] == end:
+        first = (since - known["dates"][0]).days
+        rows = np.searchsorted(ids, known["ids"])
+        for name in arrays:
+            arrays[name][rows] = known[name][:, first : first + days]
+        unread = np.setdiff1d(ids, known["ids"])
+    if len(unread):
+        for model, names in ((MarketDay, MARKET_COLUMNS), (GradeDay, GRADE_COLUMNS)):
+            table = model._meta.db_table
+            token_ids, stored_dates, *columns = bulk.read_days(table, names, unread, since, end)
+            rows = np.searchsorted(ids, token_ids)
+            cols = (stored_dates - bulk.to_days([since])[0]).astype(np.int64)
+            for name, column in zip(names, columns, strict=True):
+                arrays[name][rows, cols] = column
     sectors = list(Sector.objects.values_list("pk", "slug", "name"))
     membership = np.zeros((len(sectors), len(ids)), dtype=bool)
     sector_row = {pk: number for number, (pk, _, _) in enumerate(sectors)}
@@ -67,12 +81,12 @@ def compute(stored):
     return figures, record, overview
 
 
-def publish(end, timings=None):
+def publish(end, timings=None, known=None):
     """Compute and store the day's risk figures and report; add read/compute/write seconds
-    to `timings`."""
+    to `timings`. `known`: rows just stored, as ``load`` takes them."""
     timings = timings if timings is not None else {}
     started = time.perf_counter()
-    stored = load(end)
+    stored = load(end, known=known)
     timings["reports_read"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -113,3 +113,14 @@ def test_the_track_record_reads_the_grades_as_stored_not_recomputed():
     after = MarketReport.objects.get(date=END).track_record
     assert figures(after, "investor", "80-100", 30)["observations"] > top_before
     assert GradeDay.objects.filter(token=token, investor_grade=95).count() == changed
+
+
+@pytest.mark.django_db
+def test_a_first_full_load_reports_exactly_what_reading_the_stored_rows_back_gives():
+    from ratings import reports
+
+    refresh(DemoProvider(seed=4, universe=50), end=END, days=reports.ANALYSIS_DAYS, limit=30)
+    stored = MarketReport.objects.get(date=END)  # made from the rows the refresh held
+    _figures, record, overview = reports.compute(reports.load(END))  # read back from the database
+    assert stored.track_record == record
+    assert stored.market == overview
