@@ -114,8 +114,8 @@ def main():
             f"{'split of the full refresh':<28} read {full.timings['read']:.2f} s, compute "
             f"{full.timings['compute']:.2f} s ({share:.0%}, limit {COMPUTE_SHARE:.0%}: "
             f"{'ok' if share <= COMPUTE_SHARE else 'OVER'}), write {full.timings['write']:.2f} s; of which "
-            f"risk/track record/market: read {full.timings['reports_read']:.2f} s, compute "
-            f"{full.timings['reports_compute']:.2f} s, write {full.timings['reports_write']:.2f} s"
+            f"risk/track record/market: read {full.report_timings['read']:.2f} s, compute "
+            f"{full.report_timings['compute']:.2f} s, write {full.report_timings['write']:.2f} s"
         )
         compute_verdict = "ok" if full.timings["compute"] <= LIMITS["compute"] else "OVER"
         print(

@@ -87,12 +87,12 @@ def publish(end, timings=None, known=None):
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     stored = load(end, known=known)
-    timings["reports_read"] = time.perf_counter() - started
+    timings["read"] = time.perf_counter() - started
 
     started = time.perf_counter()
     figures, record, overview = compute(stored)
     graded_today = np.isfinite(stored["trader_grade"][:, -1])
-    timings["reports_compute"] = time.perf_counter() - started
+    timings["compute"] = time.perf_counter() - started
 
     started = time.perf_counter()
     ids = stored["ids"][graded_today]
@@ -107,7 +107,7 @@ def publish(end, timings=None, known=None):
         nullable=risk.FIELDS,
     )
     MarketReport.objects.update_or_create(date=end, defaults={"track_record": record, "market": overview})
-    timings["reports_write"] = time.perf_counter() - started
+    timings["write"] = time.perf_counter() - started
     return record, overview
 
 
