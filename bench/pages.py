@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 from harness import REDIS_URL, fetch, gunicorn, manage, production_env  # noqa: E402
 
-DATABASE = "research_bench_pages"
+DATABASE = os.environ.get("BENCH_DATABASE", "research_bench_pages")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TOKENS = int(os.environ.get("BENCH_TOKENS", "6000"))
