@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from ratings.api import GradeHistoryView, LatestGradeViewSet, TokenViewSet
+from ratings.api_reports import MarketView, RiskView, TrackRecordView
 
 from . import errors, views
 from .articles import ArticleViewSet
@@ -33,6 +34,9 @@ v1 = [
     path("", views.root, name="root"),
     path("schema/", schema, name="schema"),
     path("tokens/<slug:slug>/grades/", GradeHistoryView.as_view(), name="token-grades"),
+    path("tokens/<slug:slug>/risk/", RiskView.as_view(), name="token-risk"),
+    path("performance/", TrackRecordView.as_view(), name="performance"),
+    path("market/", MarketView.as_view(), name="market"),
     path("", include(router.urls)),
 ]
 

@@ -25,6 +25,8 @@ ENDPOINTS = {
     "tokens": "api:token-list",
     "grades": "api:grade-list",
     "articles": "api:article-list",
+    "performance": "api:performance",
+    "market": "api:market",
     "awards": "awards-api:programs",
     "schema": "api:schema",
     "docs": "api-docs",
