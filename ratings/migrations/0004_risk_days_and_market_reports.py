@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ratings', '0002_refresh_lease'),
+        ('ratings', '0003_editors_and_moderators_see_refreshes'),
     ]
 
     operations = [
