@@ -70,7 +70,7 @@ def count(creative_id, slot, kind, day=None):
     day = day or timezone.localdate()
     redis_client = client()
     if redis_client is None:
-        add_counts({(day, creative_id, slot): (kind == IMPRESSION, kind == CLICK)})
+        add_counts({(day, creative_id, slot): (int(kind == IMPRESSION), int(kind == CLICK))})
         return True
     if time.monotonic() >= _down_until:
         try:

@@ -29,3 +29,12 @@ def redis_counts(settings, tmp_path):
     settings.REDIS_URL = server.url
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def counters_taken_as_up():
+    from sponsors import counting
+
+    counting._down_until = 0.0
+    yield
+    counting._down_until = 0.0
