@@ -380,12 +380,16 @@ class AppliedBatch(models.Model):
     applied_at = models.DateTimeField(auto_now_add=True)
 
 
+def new_nonce():
+    return secrets.token_hex(16)
+
+
 class ReportLink(models.Model):
     """A private link to a campaign's report for the sponsor, who has no account: signed,
     it expires, and it can be revoked before then."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="report_links")
-    nonce = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import modelsearch.index
-import secrets
+import sponsors.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
             name='ReportLink',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(default=secrets.token_hex, editable=False, max_length=32)),
+                ('nonce', models.CharField(default=sponsors.models.new_nonce, editable=False, max_length=32)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('expires_at', models.DateTimeField()),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
