@@ -9,7 +9,7 @@ Slots are named in core.promotions: ``site_banner`` and ``article`` on the web,
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -71,9 +71,9 @@ class SlotChoiceMixin(models.Model):
             raise ValidationError("Choose at least one slot.")
 
 
-@invalidate_on_change
 class Package(models.Model):
-    """What a sponsor books: Platinum, Gold and Silver to start with (migration 0002)."""
+    """What a sponsor books: Platinum, Gold and Silver to start with (migration 0002). No
+    public page shows packages yet, so their saves retire no cache."""
 
     name = models.CharField(max_length=60, unique=True)
     includes = models.TextField(help_text="What the package includes, one item per line.")
@@ -179,9 +179,13 @@ class Campaign(SlotChoiceMixin, index.Indexed, models.Model):
         return f"{self.sponsor}: {self.name}"
 
     def clean(self):
-        super().clean()
+        errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "A campaign cannot end before it starts."})
+            errors["ends_on"] = "A campaign cannot end before it starts."
+        if not self.slots:
+            errors[NON_FIELD_ERRORS] = "Choose at least one slot."
+        if errors:
+            raise ValidationError(errors)
 
     def is_running(self, day=None):
         day = day or timezone.localdate()

@@ -55,8 +55,14 @@ def read_placement_token(token):
 
 
 def forget(**kwargs):
-    """Retire every day's kept answer once the change commits (and after a cache outage)."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    """Retire every day's kept answer now and again once the change commits: a reader who
+    rebuilt it in between, from the database as it was before the commit, is retired too."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _version():
