@@ -45,7 +45,8 @@ def approve(request, pk):
         else:
             messages.warning(request, f"“{creative}” was approved already.")
         return redirect(_next_or(request, index_url))
-    return TemplateResponse(request, "sponsors/admin/approve.html", {"creative": creative, "index_url": index_url})
+    context = {"creative": creative, "index_url": index_url}
+    return TemplateResponse(request, "sponsors/admin/approve.html", context)
 
 
 def _campaign(request, pk, permission="sponsors.view_campaign"):
@@ -56,7 +57,7 @@ def _campaign(request, pk, permission="sponsors.view_campaign"):
 
 def campaign_report(request, pk):
     campaign = _campaign(request, pk)
-    report_links = list(ReportLink.objects.filter(campaign=campaign).select_related("created_by", "revoked_by"))
+    report_links = list(campaign.report_links.select_related("created_by", "revoked_by"))
     for link in report_links:
         link.url = links.url_for(link) if link.is_usable else ""
     return TemplateResponse(

@@ -78,7 +78,7 @@ def count(creative_id, slot, kind, day=None):
             return True
         except redis.RedisError as error:
             if _down_until == 0.0 or time.monotonic() - _down_until > 60:
-                log.error("Sponsor counts: Redis unreachable (%s); impressions are not counted meanwhile.", error)
+                log.error("Sponsor counts: Redis unreachable (%s); impressions go uncounted.", error)
             _down_until = time.monotonic() + OUTAGE_SECONDS
     if kind == CLICK:
         try:
@@ -98,7 +98,8 @@ def add_counts(rows):
         return 0
     with transaction.atomic():
         DailyCount.objects.bulk_create(
-            [DailyCount(day=day, creative_id=cid, slot=slot) for day, cid, slot in rows], ignore_conflicts=True
+            [DailyCount(day=day, creative_id=cid, slot=slot) for day, cid, slot in rows],
+            ignore_conflicts=True,
         )
         for (day, cid, slot), (impressions, clicks) in sorted(rows.items()):
             DailyCount.objects.filter(day=day, creative_id=cid, slot=slot).update(

@@ -42,7 +42,8 @@ def resolve(token):
         link_id, nonce = int(data["l"]), str(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
         raise LinkProblem(404, "This report link is not valid. Ask us for a new one.") from error
-    link = ReportLink.objects.select_related("campaign__sponsor", "campaign__package").filter(pk=link_id).first()
+    links = ReportLink.objects.select_related("campaign__sponsor", "campaign__package")
+    link = links.filter(pk=link_id).first()
     if link is None or link.nonce != nonce:
         raise LinkProblem(404, "This report link is not valid. Ask us for a new one.")
     if link.revoked_at is not None:

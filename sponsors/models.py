@@ -78,7 +78,7 @@ class Package(models.Model):
     name = models.CharField(max_length=60, unique=True)
     includes = models.TextField(help_text="What the package includes, one item per line.")
     price = models.DecimalField(max_digits=10, decimal_places=2, help_text="In US dollars.")
-    duration_days = models.PositiveSmallIntegerField(help_text="How many days a campaign of this package runs.")
+    duration_days = models.PositiveSmallIntegerField(help_text="How many days a campaign of it runs.")
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in lists.")
 
     panels = [
@@ -215,14 +215,19 @@ class Creative(index.Indexed, models.Model):
     image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    alt_text = models.CharField(max_length=200, blank=True, help_text="What the banner says, for screen readers.")
+    alt_text = models.CharField(max_length=200, blank=True, help_text="What the banner says (screen readers)")
     headline = models.CharField(max_length=90, blank=True)
     text = models.TextField(max_length=280, blank=True, help_text="At most 280 characters.")
     link = models.URLField(max_length=500, help_text="Where a click goes (only here: no other address).")
     link_text = models.CharField(max_length=40, blank=True, default="Learn more")
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -239,7 +244,11 @@ class Creative(index.Indexed, models.Model):
         MultiFieldPanel([FieldPanel("headline"), FieldPanel("text")], heading="Tailored copy"),
         FieldRowPanel([FieldPanel("link"), FieldPanel("link_text")]),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("headline"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("headline"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         ordering = ["-updated_at"]
@@ -248,12 +257,13 @@ class Creative(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_approved(self):
-        return self.approved_at is not None
-
-    def status(self):
-        return "Approved" if self.is_approved else "Awaiting approval"
+    def save(self, *args, **kwargs):
+        if self.pk and self.approved_at is not None and kwargs.get("update_fields") is None:
+            before = Creative.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
+            if before is not None and any(before[f] != getattr(self, f) for f in self.CONTENT_FIELDS):
+                self.approved_at = None
+                self.approved_by = None
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -271,13 +281,12 @@ class Creative(index.Indexed, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        if self.pk and self.approved_at is not None and kwargs.get("update_fields") is None:
-            before = Creative.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
-            if before is not None and any(before[f] != getattr(self, f) for f in self.CONTENT_FIELDS):
-                self.approved_at = None
-                self.approved_by = None
-        super().save(*args, **kwargs)
+    @property
+    def is_approved(self):
+        return self.approved_at is not None
+
+    def status(self):
+        return "Approved" if self.is_approved else "Awaiting approval"
 
     def approve(self, user):
         self.approved_at = timezone.now()
@@ -297,7 +306,7 @@ class HousePromotion(SlotChoiceMixin, models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COPY)
     headline = models.CharField(max_length=90, blank=True)
     text = models.TextField(max_length=280, blank=True)
-    link = models.CharField(max_length=500, blank=True, help_text="A path on this site (/api/keys/) or a full URL.")
+    link = models.CharField(max_length=500, blank=True, help_text="A path here (/api/keys/) or a full URL.")
     link_text = models.CharField(max_length=40, blank=True)
     active = models.BooleanField(default=True)
 
@@ -325,7 +334,7 @@ class HousePromotion(SlotChoiceMixin, models.Model):
             if missing:
                 raise ValidationError(missing)
         elif self.in_newsletter_top or self.in_newsletter_middle:
-            raise ValidationError("Newsletter readers are subscribed already: the sign-up box is for web slots.")
+            raise ValidationError("Newsletter readers are subscribed already: the box is for web slots.")
         if self.link and not (self.link.startswith("/") and not self.link.startswith("//")) and not (
             self.link.startswith("https://") or self.link.startswith("http://")
         ):
@@ -357,8 +366,13 @@ class SendPlacement(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["send", "creative", "slot"], name="sponsors_one_placement_per_send_slot")
+            models.UniqueConstraint(
+                fields=["send", "creative", "slot"], name="sponsors_one_placement_per_send_slot"
+            )
         ]
+
+    def __str__(self):
+        return f"{self.creative} in {self.get_slot_display()} of send {self.send_id}"
 
 
 class DailyCount(models.Model):
@@ -376,12 +390,18 @@ class DailyCount(models.Model):
             models.UniqueConstraint(fields=["creative", "slot", "day"], name="sponsors_one_count_per_day")
         ]
 
+    def __str__(self):
+        return f"{self.creative} in {self.get_slot_display()} on {self.day}"
+
 
 class AppliedBatch(models.Model):
     """A batch of Redis counters already added to DailyCount: applying it again adds nothing."""
 
     batch = models.CharField(max_length=64, unique=True)
     applied_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.batch
 
 
 def new_nonce():

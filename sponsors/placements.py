@@ -22,7 +22,9 @@ def record(send):
         return 0
     existing = set(Creative.objects.filter(pk__in={cid for cid, _ in carried}).values_list("pk", flat=True))
     placements = [
-        SendPlacement(send=send, creative_id=cid, slot=slot) for cid, slot in sorted(carried) if cid in existing
+        SendPlacement(send=send, creative_id=cid, slot=slot)
+        for cid, slot in sorted(carried)
+        if cid in existing
     ]
     SendPlacement.objects.bulk_create(placements, ignore_conflicts=True)
     return len(placements)

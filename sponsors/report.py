@@ -101,7 +101,8 @@ def campaign_report(campaign):
         .annotate(impressions=Sum("impressions"), clicks=Sum("clicks"))
     )
     for row in site:
-        lines[(row["day"], row["slot"])] = Line(row["day"], row["slot"], row["impressions"], None, row["clicks"])
+        day, slot = row["day"], row["slot"]
+        lines[(day, slot)] = Line(day, slot, row["impressions"], None, row["clicks"])
 
     placements = list(
         SendPlacement.objects.filter(creative__campaign=campaign, slot__in=NEWSLETTER_SLOTS)

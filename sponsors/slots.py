@@ -27,7 +27,7 @@ from sponsors.models import NEWSLETTER_SLOTS, WEB_SLOTS, AboutBox, Campaign, Cre
 
 VERSION_KEY = "sponsors:slots:version"
 KEEP_SECONDS = 26 * 60 * 60
-TOKEN_SALT = "sponsors.placement"
+TOKEN_SALT = "sponsors.placement"  # noqa: S105 - a signing salt, not a secret
 
 DEFAULT_ABOUT = (
     "<p>Token Research publishes independent research on crypto markets and grades thousands "

@@ -96,7 +96,8 @@ def sponsor_report_csv(request, token):
 
 
 def csv_response(campaign):
-    response = HttpResponse(report.as_csv(report.campaign_report(campaign)), content_type="text/csv; charset=utf-8")
+    text = report.as_csv(report.campaign_report(campaign))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-report.csv"'
     response["Cache-Control"] = PRIVATE
     return response

@@ -69,7 +69,9 @@ class CampaignIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         buttons.append(
-            ListingButton("Report", reverse("sponsor_reports:detail", args=[instance.pk]), icon_name="table", priority=5)
+            ListingButton(
+                "Report", reverse("sponsor_reports:detail", args=[instance.pk]), icon_name="table", priority=5
+            )
         )
         return buttons
 
@@ -175,7 +177,9 @@ class SponsorReportsViewSet(ViewSet):
             path("campaigns/<int:pk>/report/", admin_views.campaign_report, name="detail"),
             path("campaigns/<int:pk>/report.csv", admin_views.campaign_report_csv, name="csv"),
             path("campaigns/<int:pk>/links/", admin_views.create_link, name="create_link"),
-            path("campaigns/<int:pk>/links/<int:link_pk>/revoke/", admin_views.revoke_link, name="revoke_link"),
+            path(
+                "campaigns/<int:pk>/links/<int:link_pk>/revoke/", admin_views.revoke_link, name="revoke_link"
+            ),
             path("creatives/<int:pk>/approve/", admin_views.approve, name="approve"),
         ]
 
@@ -237,7 +241,8 @@ class SponsorshipPanel(Component):
             .order_by("ends_on", "pk")[: self.SHOWN]
         )
         awaiting = Creative.objects.awaiting_approval()
-        waiting = list(awaiting.select_related("campaign__sponsor").order_by("updated_at", "pk")[: self.SHOWN])
+        waiting = awaiting.select_related("campaign__sponsor").order_by("updated_at", "pk")
+        waiting = list(waiting[: self.SHOWN])
         waiting_count = len(waiting) if len(waiting) < self.SHOWN else awaiting.count()
         return {
             "running": running,

@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
@@ -138,7 +138,8 @@ class ArticlePage(BasePage):
         FieldPanel("cover_image"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("sponsored"), FieldPanel("sponsor"), FieldPanel("sponsor_name")], heading="Sponsorship"
+            [FieldPanel("sponsored"), FieldPanel("sponsor"), FieldPanel("sponsor_name")],
+            heading="Sponsorship",
         ),
         InlinePanel("related_links", label="Related articles"),
     ]

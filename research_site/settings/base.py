@@ -722,5 +722,11 @@ ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 # database by beat every SPONSORS_FLUSH_SECONDS (60); at midnight the slots turn to the
 # new day's campaigns (a new cache generation when any could have changed).
 SPONSORS_FLUSH_SECONDS = env.float("SPONSORS_FLUSH_SECONDS", default=60.0)
-CELERY_BEAT_SCHEDULE["sponsors-flush-counts"] = {"task": "sponsors.flush_counts", "schedule": SPONSORS_FLUSH_SECONDS}
-CELERY_BEAT_SCHEDULE["sponsors-start-day"] = {"task": "sponsors.start_day", "schedule": crontab(hour=0, minute=0)}
+CELERY_BEAT_SCHEDULE["sponsors-flush-counts"] = {
+    "task": "sponsors.flush_counts",
+    "schedule": SPONSORS_FLUSH_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["sponsors-start-day"] = {
+    "task": "sponsors.start_day",
+    "schedule": crontab(hour=0, minute=0),
+}

@@ -79,8 +79,9 @@ def test_a_moderator_approves_and_the_approval_says_who_and_when(client, moderat
     creative = CreativeFactory(approved_at=None)
     client = logged_in(client, moderator)
 
-    assert "Yes, approve" in client.get(f"/admin/sponsorships/creatives/{creative.pk}/approve/").content.decode()
-    assert client.post(f"/admin/sponsorships/creatives/{creative.pk}/approve/").status_code == 302
+    url = f"/admin/sponsorships/creatives/{creative.pk}/approve/"
+    assert "Yes, approve" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
 
     creative.refresh_from_db()
     assert creative.approved_by == moderator
@@ -94,7 +95,8 @@ def test_editing_an_approved_creative_sends_it_back_for_approval(client, editor,
     logged_in(client, moderator).post(f"/admin/sponsorships/creatives/{creative.pk}/approve/")
     client = logged_in(client, editor)
 
-    response = client.post(f"{SNIPPETS}/creative/edit/{creative.pk}/", creative_form(creative, headline="New words"))
+    form = creative_form(creative, headline="New words")
+    response = client.post(f"{SNIPPETS}/creative/edit/{creative.pk}/", form)
 
     assert response.status_code == 302
     creative.refresh_from_db()
@@ -124,7 +126,9 @@ def test_moderators_approve_many_at_once_and_editors_cannot(client, editor, mode
 def test_listings_filter_search_and_sort(client, moderator):
     waiting = CreativeFactory(approved_at=None, name="Waiting banner copy")
     CreativeFactory(name="Approved copy")
-    CampaignFactory(name="Old campaign", starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2024, 1, 9))
+    CampaignFactory(
+        name="Old campaign", starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2024, 1, 9)
+    )
     client = logged_in(client, moderator)
 
     listing = client.get(f"{SNIPPETS}/creative/?status=awaiting").content.decode()
@@ -170,7 +174,8 @@ def test_the_admin_report_page_makes_and_revokes_sponsor_links(client, editor):
 
     assert client.get(f"/admin/sponsorships/campaigns/{campaign.pk}/report/").status_code == 200
     assert client.get(f"/admin/sponsorships/campaigns/{campaign.pk}/report.csv").status_code == 200
-    assert client.post(f"/admin/sponsorships/campaigns/{campaign.pk}/links/", {"days": "0"}).status_code == 302
+    make_link = f"/admin/sponsorships/campaigns/{campaign.pk}/links/"
+    assert client.post(make_link, {"days": "0"}).status_code == 302
     assert not ReportLink.objects.exists()
     client.post(f"/admin/sponsorships/campaigns/{campaign.pk}/links/", {"days": "30"})
     link = ReportLink.objects.get()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.links import absolute
 from newsletters.issues.briefing import draft_daily_briefing
 from newsletters.issues.rendering import render_issue
-from newsletters.models import Delivery, Send
+from newsletters.models import Send
 from newsletters.tests.factories import grade_token
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import smtp_settings, subscribe

@@ -13,7 +13,7 @@ from core.tests.queries import cold_and_warm
 from newsletters.tests.factories import TokenFactory
 from sponsors import slots
 from sponsors.models import AboutBox, Creative
-from sponsors.tests.factories import BannerFactory, CampaignFactory, CreativeFactory, HousePromotionFactory
+from sponsors.tests.factories import BannerFactory, CreativeFactory, HousePromotionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,9 @@ def article(blog_index):
 
 
 def test_a_running_campaign_fills_the_site_banner_and_article_slot_labelled_sponsored(client, article):
-    creative = CreativeFactory(campaign__sponsor__name="Northwind Labs", campaign__sponsor__disclosure="Paid by NW")
+    creative = CreativeFactory(
+        campaign__sponsor__name="Northwind Labs", campaign__sponsor__disclosure="Paid by NW"
+    )
 
     page = soup(client.get(article.url))
 
@@ -56,8 +58,9 @@ def test_a_banner_shows_its_image_with_alt_text(client, home):
 def test_unapproved_creatives_and_campaigns_not_running_today_show_nothing(client, article):
     today = timezone.localdate()
     CreativeFactory(approved_at=None)
-    CreativeFactory(campaign__starts_on=today + datetime.timedelta(days=1), campaign__ends_on=today + datetime.timedelta(days=3))
-    CreativeFactory(campaign__starts_on=today - datetime.timedelta(days=9), campaign__ends_on=today - datetime.timedelta(days=1))
+    day = datetime.timedelta(days=1)
+    CreativeFactory(campaign__starts_on=today + day, campaign__ends_on=today + 3 * day)
+    CreativeFactory(campaign__starts_on=today - 9 * day, campaign__ends_on=today - day)
 
     page = soup(client.get(article.url))
 
@@ -121,7 +124,9 @@ def test_every_reader_gets_the_same_page_without_a_cookie(client, article, setti
     assert first["Cache-Control"].startswith("public")
 
 
-def test_filled_slots_cost_no_query_warm_or_after_a_publish(client, article, settings, django_capture_on_commit_callbacks):
+def test_filled_slots_cost_no_query_warm_or_after_a_publish(
+    client, article, settings, django_capture_on_commit_callbacks
+):
     empty = cold_and_warm(client, article.url, settings)
     with django_capture_on_commit_callbacks(execute=True):
         CreativeFactory()
@@ -134,7 +139,9 @@ def test_filled_slots_cost_no_query_warm_or_after_a_publish(client, article, set
     assert filled == empty  # the day's slots are kept apart from the page generation
 
 
-def test_saving_a_campaign_creative_or_approval_shows_at_once(client, article, django_capture_on_commit_callbacks):
+def test_saving_a_campaign_creative_or_approval_shows_at_once(
+    client, article, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         creative = CreativeFactory(approved_at=None, headline="Version one")
     assert soup(client.get(article.url)).select(".promo") == []
@@ -162,7 +169,9 @@ def test_sponsored_article_links_to_its_sponsor_record(client, blog_index):
     assert "Sponsored is not a rating" in record.get_text()
 
 
-def test_article_pages_carry_the_about_box_edited_as_a_setting(client, article, django_capture_on_commit_callbacks):
+def test_article_pages_carry_the_about_box_edited_as_a_setting(
+    client, article, django_capture_on_commit_callbacks
+):
     box = soup(client.get(article.url)).select_one(".about-box")
     assert "Sponsored is not a rating" in box.get_text() and "daily briefings" in box.get_text()
 
@@ -202,7 +211,9 @@ def test_a_sponsor_whose_campaigns_ended_is_no_longer_called_current(client, hom
     assert soup(client.get("/ratings/northcoin/")).select_one(".sponsor-note") is None
 
 
-def test_editing_an_approved_creative_takes_it_off_the_site_until_approved_again(client, article, django_capture_on_commit_callbacks):
+def test_editing_an_approved_creative_takes_it_off_the_site_until_approved_again(
+    client, article, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         creative = CreativeFactory(headline="Approved words")
     assert "Approved words" in soup(client.get(article.url)).select_one(".promo-article").get_text()
