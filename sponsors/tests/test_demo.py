@@ -11,10 +11,11 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_a_gold_campaign_running_today_and_runs_twice_without_change(client, home):
     demo.load(StringIO())
-    counts = [model.objects.count() for model in (Sponsor, Campaign, Creative, HousePromotion, DailyCount)]
+    models = (Sponsor, Campaign, Creative, HousePromotion, DailyCount)
+    counts = [model.objects.count() for model in models]
     demo.load(StringIO())
 
-    assert [model.objects.count() for model in (Sponsor, Campaign, Creative, HousePromotion, DailyCount)] == counts
+    assert [model.objects.count() for model in models] == counts
     gold = Campaign.objects.running_on(timezone.localdate()).get(package__name="Gold")
     assert gold.creatives.approved().count() == 1
     assert Creative.objects.awaiting_approval().count() == 1
