@@ -13,10 +13,6 @@ Slots on the web: ``site_banner`` (every page, under the header), ``article`` an
 
 from django.utils.safestring import mark_safe
 
-WEB_SLOTS = ("site_banner", "article", "article_about")
-NEWSLETTER_SLOTS = ("newsletter_top", "newsletter_middle")
-
-
 class Filler:
     """What a filler provides; the sponsors app subclasses it."""
 
