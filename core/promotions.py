@@ -13,6 +13,7 @@ Slots on the web: ``site_banner`` (every page, under the header), ``article`` an
 
 from django.utils.safestring import mark_safe
 
+
 class Filler:
     """What a filler provides; the sponsors app subclasses it."""
 
