@@ -72,7 +72,7 @@ GENERATION_KEY = "page-cache:generation"
 # metrics must tell the truth of the moment, and need no site.
 SKIPPED_PREFIXES = (
     "/admin/", "/django-admin/", "/dev/", "/static/", "/media/", "/healthz", "/api/", "/awards/vote/",
-    "/email/", "/readyz", "/metrics",
+    "/email/", "/readyz", "/metrics", "/sponsors/i/", "/sponsors/c/", "/sponsors/report/",
 )
 
 # Every model whose saves and deletes start a new generation (see invalidate_on_change).

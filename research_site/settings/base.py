@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "api",
     "awards",
     "newsletters",
+    "sponsors",
     "research_site",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
@@ -727,3 +728,16 @@ CELERY_BEAT_SCHEDULE["retry-grade-alerts"] = {
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
 # with ANYMAIL_WEBHOOK_SECRET (default "") as "user:password" HTTP basic auth.
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+
+# Sponsorships (sponsors/): slot views and clicks are counted in Redis and flushed to the
+# database by beat every SPONSORS_FLUSH_SECONDS (60); at midnight the slots turn to the
+# new day's campaigns (a new cache generation when any could have changed).
+SPONSORS_FLUSH_SECONDS = env.float("SPONSORS_FLUSH_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE["sponsors-flush-counts"] = {
+    "task": "sponsors.flush_counts",
+    "schedule": SPONSORS_FLUSH_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["sponsors-start-day"] = {
+    "task": "sponsors.start_day",
+    "schedule": crontab(hour=0, minute=0),
+}
