@@ -9,9 +9,11 @@ finished by the next one, and a batch applied already is skipped (its name is un
 nothing is counted twice and nothing is lost while Redis keeps it.
 
 When Redis cannot be reached the pixel still answers at once: for 5 seconds after a
-failure no view tries Redis, impressions meanwhile are not counted (a database write per
-view is what this avoids), and clicks are written to the database directly. Without
-REDIS_URL (a laptop, SQLite) every count is written to the database directly.
+failure no view tries Redis; impressions meanwhile add up in the process's memory and are
+written to the database at most once every OUTAGE_WRITE_SECONDS per process (still no
+database write per view; a process killed during an outage loses at most those seconds),
+and clicks are written to the database directly. Without REDIS_URL (a laptop, SQLite)
+every count is written to the database directly.
 """
 
 import datetime
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 
 IMPRESSION, CLICK = "i", "c"
 OUTAGE_SECONDS = 5
+OUTAGE_WRITE_SECONDS = 2
 # Crawlers, link previews, monitors and scripted clients: they see slots but are no audience.
 BOT_AGENTS = re.compile(
     r"bot|crawl|spider|slurp|preview|fetch|scan|monitor|headless|lighthouse|pingdom|facebookexternalhit|"
@@ -43,6 +46,8 @@ BOT_AGENTS = re.compile(
 _clients = {}
 _lock = threading.Lock()
 _down_until = 0.0
+_held = {}  # impressions counted in memory while Redis is down: {(day, creative, slot): n}
+_held_since = 0.0
 
 
 def is_bot(user_agent):
@@ -75,11 +80,15 @@ def count(creative_id, slot, kind, day=None):
     if time.monotonic() >= _down_until:
         try:
             redis_client.hincrby(keys()[0], f"{day.isoformat()}|{creative_id}|{slot}|{kind}", 1)
+            if _held:  # Redis is back: what the outage held in memory goes to the database
+                write_held_impressions()
             return True
         except redis.RedisError as error:
             if _down_until == 0.0 or time.monotonic() - _down_until > 60:
-                log.error("Sponsor counts: Redis unreachable (%s); impressions go uncounted.", error)
+                log.error("Sponsor counts: Redis unreachable (%s); counting in the database.", error)
             _down_until = time.monotonic() + OUTAGE_SECONDS
+    if kind == IMPRESSION:
+        return hold_impression((day, creative_id, slot))
     if kind == CLICK:
         try:
             add_counts({(day, creative_id, slot): (0, 1)})
@@ -87,6 +96,32 @@ def count(creative_id, slot, kind, day=None):
         except Exception:
             log.exception("Sponsor counts: a click could not be written to the database either.")
     return False
+
+
+def hold_impression(key):
+    """Count an impression in memory during a Redis outage; every OUTAGE_WRITE_SECONDS the
+    held impressions go to the database in one write."""
+    global _held, _held_since
+    with _lock:
+        _held[key] = _held.get(key, 0) + 1
+        if time.monotonic() - _held_since < OUTAGE_WRITE_SECONDS:
+            return True
+        held, _held, _held_since = _held, {}, time.monotonic()
+    try:
+        add_counts({key: (n, 0) for key, n in held.items()})
+    except Exception:
+        log.exception("Sponsor counts: %d held impressions could not be written.", sum(held.values()))
+        return False
+    return True
+
+
+def write_held_impressions():
+    """Write what an outage held in memory, once Redis answers again."""
+    global _held, _held_since
+    with _lock:
+        held, _held, _held_since = _held, {}, time.monotonic()
+    if held:
+        add_counts({key: (n, 0) for key, n in held.items()})
 
 
 def add_counts(rows):

@@ -35,6 +35,6 @@ def redis_counts(settings, tmp_path):
 def counters_taken_as_up():
     from sponsors import counting
 
-    counting._down_until = 0.0
+    counting._down_until, counting._held, counting._held_since = 0.0, {}, 0.0
     yield
-    counting._down_until = 0.0
+    counting._down_until, counting._held, counting._held_since = 0.0, {}, 0.0
