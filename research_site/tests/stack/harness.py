@@ -59,6 +59,17 @@ SETTINGS = {
 }
 
 
+def migrated_template_name():
+    """The name of a migrated, empty stack database for exactly these migrations and pins."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("*/migrations/*.py"), ROOT / "requirements.txt"]):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"stack_migrated_{digest.hexdigest()[:16]}"
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -367,11 +378,13 @@ class Stack:
     def start(self):
         self.redis.start(wait=False)
         self.mail.start(wait=False)
-        self._create_database()
+        from_template = self._create_database()
         preparing = {"migrate": self._manage_in_background("migrate", "--noinput"), **self._collect_static()}
         for name, process in preparing.items():
             if process.wait(300):
                 raise RuntimeError(f"manage.py {name} failed:\n{tail(self.folder / f'{name}.log')}")
+        if not from_template:
+            self._keep_as_template()
         self.redis.wait_ready()
         self.manage("load_demo", "--users")  # admin/admin, editor/editor, moderator/moderator
         self._write_nginx_conf()
@@ -393,13 +406,42 @@ class Stack:
             shutil.rmtree(self.folder / bulky, ignore_errors=True)
 
     def _create_database(self):
+        """Create the stack's database, as a copy of a migrated one when an earlier stack left
+        one for these migrations (the next migrate then has nothing to do); returns whether
+        it did."""
         import psycopg
 
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{self.database}"')
+            template = migrated_template_name()
+            found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+            if found:
+                connection.execute(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
+            else:
+                connection.execute(f'CREATE DATABASE "{self.database}"')
             # A throwaway database need not wait for the disk at each commit (a crash of the
             # test machine is not what is under test); migrate and load_demo go twice as fast.
             connection.execute(f'ALTER DATABASE "{self.database}" SET synchronous_commit TO off')
+
+    def _keep_as_template(self):
+        """Copy the just-migrated database (nothing else is connected yet) for the next
+        stacks, under a name that changes with any migration or requirement; copies made for
+        other migrations are dropped."""
+        import psycopg
+
+        template = migrated_template_name()
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            stale = connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'stack_migrated_%%' AND datname <> %s",
+                [template],
+            ).fetchall()
+            for (name,) in stale:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            building = f"{template}_{secrets.token_hex(3)}"  # renamed only once complete
+            connection.execute(f'CREATE DATABASE "{building}" TEMPLATE "{self.database}"')
+            try:
+                connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            except psycopg.errors.DuplicateDatabase:  # another run kept one first
+                connection.execute(f'DROP DATABASE "{building}"')
 
     def _collect_static(self):
         """{log name: process} collecting the static files into each app host's STATIC_ROOT."""
