@@ -83,6 +83,9 @@ class ProgramDetail(AwardsAPIView):
 
 
 class CategoryResults(AwardsAPIView):
+    # Read by the API's schema (api.schema.AutoSchema), which documents the error body.
+    error_responses = {403: "The category hides its results until voting closes."}
+
     def get(self, request, program, category):
         category = get_object_or_404(
             Category.objects.select_related("program"), program__slug=program, slug=category
