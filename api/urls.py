@@ -15,6 +15,7 @@ from ratings.api import GradeHistoryView, LatestGradeViewSet, TokenViewSet
 
 from . import errors, views
 from .articles import ArticleViewSet
+from .search import SearchView
 
 router = SimpleRouter()
 router.register("tokens", TokenViewSet, basename="token")
@@ -32,6 +33,7 @@ docs = SpectacularSwaggerSplitView.as_view(
 v1 = [
     path("", views.root, name="root"),
     path("schema/", schema, name="schema"),
+    path("search/", SearchView.as_view(), name="search"),
     path("tokens/<slug:slug>/grades/", GradeHistoryView.as_view(), name="token-grades"),
     path("", include(router.urls)),
 ]

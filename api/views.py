@@ -25,6 +25,7 @@ ENDPOINTS = {
     "tokens": "api:token-list",
     "grades": "api:grade-list",
     "articles": "api:article-list",
+    "search": "api:search",
     "awards": "awards-api:programs",
     "schema": "api:schema",
     "docs": "api-docs",

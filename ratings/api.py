@@ -219,3 +219,32 @@ class GradeHistoryView(generics.ListAPIView):
             return GradeDay.objects.none()
         token = get_object_or_404(Token, slug=self.kwargs["slug"])
         return GradeDay.objects.filter(token=token)
+
+
+MATCH_KINDS = ["symbol", "name", "symbol_prefix", "name_prefix", "contains"]
+
+
+class TokenMatchSerializer(serializers.Serializer):
+    """A token found by name or symbol (ratings.search), with its latest grades if it has any."""
+
+    token = serializers.SlugField(source="slug")
+    name = serializers.CharField()
+    symbol = serializers.CharField()
+    match = serializers.SerializerMethodField()
+    date = serializers.DateField(source="graded_on", allow_null=True)
+    trader_grade = serializers.FloatField(allow_null=True)
+    investor_grade = serializers.FloatField(allow_null=True)
+    signal = SignalField(allow_null=True)
+    market_cap = serializers.FloatField(allow_null=True)
+    is_stale = serializers.BooleanField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=MATCH_KINDS))
+    def get_match(self, token):
+        """How the token matched: the exact symbol, the exact name, a prefix of either, or
+        the query inside its name or slug (ratings.search ranks them in this order)."""
+        return MATCH_KINDS[token.match_rank]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, token):
+        return self.context["request"].build_absolute_uri(token.get_absolute_url())
