@@ -30,7 +30,7 @@ def error_body(status, code, message, details=None):
 
 class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status, repeated.")
-    code = serializers.CharField(help_text="Stable machine-readable reason, e.g. `invalid`, `not_found`, `throttled`.")
+    code = serializers.CharField(help_text="A stable reason for machines: `invalid`, `not_found`...")
     message = serializers.CharField(help_text="What went wrong, in a sentence for people.")
     details = serializers.DictField(
         required=False,

@@ -61,9 +61,10 @@ class AutoSchema(SpectacularAutoSchema):
             statuses[400] = ERROR_DESCRIPTIONS[400]
         if self.view.authentication_classes:
             statuses[401] = ERROR_DESCRIPTIONS[401]
+        filters = self._filterset_filters().values()
         names_something = (
             any(p["in"] == "path" or p["name"] == "cursor" for p in parameters)
-            or any(isinstance(f, django_filters.ModelChoiceFilter) for f in self._filterset_filters().values())
+            or any(isinstance(f, django_filters.ModelChoiceFilter) for f in filters)
         )
         if names_something:
             statuses[404] = ERROR_DESCRIPTIONS[404]
@@ -89,7 +90,8 @@ class AutoSchema(SpectacularAutoSchema):
 def bound_by_filter(schema, field):
     """Bounds the schema of one filter's parameter as its form field validates it."""
     extra = field.extra
-    if isinstance(field, django_filters.ChoiceFilter) and not isinstance(field, django_filters.ModelChoiceFilter):
+    plain_choices = not isinstance(field, django_filters.ModelChoiceFilter)
+    if isinstance(field, django_filters.ChoiceFilter) and plain_choices:
         choices = [value for value, _label in extra.get("choices", [])]
         if choices and all(isinstance(value, str) for value in choices):
             schema.clear()

@@ -31,7 +31,7 @@ class SearchResultSerializer(serializers.Serializer):
             "q",
             {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH},
             required=True,
-            description="A token's name or symbol (case-insensitive; prefixes match), or words from articles.",
+            description="A token's name or symbol (any case; prefixes match), or words from articles.",
         ),
         OpenApiParameter(
             "limit",

@@ -69,6 +69,9 @@ def test_grade_history_of_one_token_between_dates(client, graded):
     assert rows[0]["components"]["momentum"] == stored.momentum
 
 
+BAD_DATE = "Enter a valid date as YYYY-MM-DD."
+
+
 @pytest.mark.parametrize(
     ("url", "status", "code", "message"),
     [
@@ -78,8 +81,8 @@ def test_grade_history_of_one_token_between_dates(client, graded):
             "invalid",
             "min_investor: Ensure this value is less than or equal to 100.",
         ),
-        ("/api/v1/grades/?graded_after=someday", 400, "invalid", "graded_after: Enter a valid date as YYYY-MM-DD."),
-        ("/api/v1/grades/?graded_after=09/30/2025", 400, "invalid", "graded_after: Enter a valid date as YYYY-MM-DD."),
+        ("/api/v1/grades/?graded_after=someday", 400, "invalid", f"graded_after: {BAD_DATE}"),
+        ("/api/v1/grades/?graded_after=09/30/2025", 400, "invalid", f"graded_after: {BAD_DATE}"),
         ("/api/v1/tokens/?stale=yes", 400, "invalid", "stale: Enter true or false."),
         ("/api/v1/tokens/?signal=moon", 400, "invalid", "signal: Select a valid choice."),
         ("/api/v1/grades/?page_size=0", 400, "invalid", "page_size: Enter a whole number from 1 to 200."),
