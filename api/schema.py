@@ -26,6 +26,7 @@ ERROR_DESCRIPTIONS = {
     "(such as a category) that names nothing.",
     429: "Too many requests from this client or key; try again after Retry-After seconds.",
 }
+NO_NUL = "^[^\\u0000]*$"
 RETRY_AFTER = {
     "Retry-After": {"schema": {"type": "integer", "minimum": 0}, "description": "Seconds to wait."}
 }
@@ -102,3 +103,5 @@ def bound_by_filter(schema, field):
         schema["maximum"] = extra["max_value"]
     if "max_length" in extra:
         schema["maxLength"] = extra["max_length"]
+    if isinstance(field, django_filters.CharFilter):
+        schema["pattern"] = NO_NUL  # Django's form fields refuse a NUL character
