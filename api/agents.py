@@ -52,7 +52,8 @@ class Caller:
         authorization = headers.get("authorization", "")
         if not key and authorization.startswith("Api-Key "):
             key = authorization[len("Api-Key ") :]
-        return cls(api_key=key.strip(), address=address or "127.0.0.1", forwarded_for=headers.get("x-forwarded-for", ""))
+        forwarded_for = headers.get("x-forwarded-for", "")
+        return cls(api_key=key.strip(), address=address or "127.0.0.1", forwarded_for=forwarded_for)
 
 
 class ApiError(Exception):
@@ -152,7 +153,7 @@ def slug_path(template, token):
     return template.format(token=token)
 
 
-Slug = Annotated[str, Field(description="The token's slug, e.g. from search_tokens (`bitcoin`).", max_length=120)]
+Slug = Annotated[str, Field(description="The token's slug, as search_tokens gives it.", max_length=120)]
 Limit = Annotated[int, Field(ge=1, le=200, description="Rows per page (1-200).")]
 Cursor = Annotated[str, Field(description="The `next` link's cursor from a previous answer, to page on.")]
 IsoDate = Annotated[str, Field(description="YYYY-MM-DD", pattern=r"^\d{4}-\d{2}-\d{2}$")]
@@ -246,7 +247,8 @@ def key_problem(raw):
     if key is None:
         return "Unknown API key. Get a free key at /api/keys/."
     if key.revoked_at is not None:
-        return f"This API key ({key.key_prefix()}) was revoked on {key.revoked_at:%Y-%m-%d}. Get a new key at /api/keys/."
+        revoked = f"{key.revoked_at:%Y-%m-%d}"
+        return f"This API key ({key.key_prefix()}) was revoked on {revoked}. Get a new key at /api/keys/."
     return ""
 
 
@@ -260,7 +262,8 @@ class RefuseBadKeys:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
             headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
-            problem = await sync_to_async(key_problem, thread_sensitive=False)(Caller.from_headers(headers, "").api_key)
+            key = Caller.from_headers(headers, "").api_key
+            problem = await sync_to_async(key_problem, thread_sensitive=False)(key)
             if problem:
                 from .errors import error_body
 
@@ -289,6 +292,10 @@ def http_app(host="127.0.0.1"):
             allowed_origins=[f"{site.scheme}://{site.netloc}"],
         )
     app = server.streamable_http_app(
-        streamable_http_path="/mcp", stateless_http=True, json_response=True, transport_security=security, host=host
+        streamable_http_path="/mcp",
+        stateless_http=True,
+        json_response=True,
+        transport_security=security,
+        host=host,
     )
     return RefuseBadKeys(app)

@@ -50,7 +50,8 @@ def test_every_check_passes_on_every_operation(schema):
 
     failures = []
     for operation in operations:
-        parameters = schema.raw_schema["paths"][operation.path][operation.method.lower()].get("parameters", [])
+        definition = schema.raw_schema["paths"][operation.path][operation.method.lower()]
+        parameters = definition.get("parameters", [])
         modes = [GenerationMode.POSITIVE]
         if any(parameter["in"] == "query" for parameter in parameters):
             # A path segment that is any string has no invalid value to send.

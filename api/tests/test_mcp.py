@@ -36,7 +36,11 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the server's threads and
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = {"search_tokens", "latest_grades", "grade_history", "risk_figures", "market_overview", "track_record"}
 # Endpoints another branch adds; their tools are checked once the endpoint exists.
-PENDING = {"risk_figures": "/api/v1/tokens/x/risk/", "market_overview": "/api/v1/market/", "track_record": "/api/v1/performance/"}
+PENDING = {
+    "risk_figures": "/api/v1/tokens/x/risk/",
+    "market_overview": "/api/v1/market/",
+    "track_record": "/api/v1/performance/",
+}
 
 
 def endpoint_exists(path):
@@ -60,7 +64,8 @@ def mcp_url(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(agents.http_app(), host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(agents.http_app(), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -110,7 +115,7 @@ def test_over_http_every_tool_answers_what_the_api_answers(client, market, api_k
     assert found[0]["symbol"].lower() == market.symbol.lower()
     assert results["latest_grades"].structured_content == client.get(f"/api/v1/grades/{market.slug}/").json()
     history = results["grade_history"].structured_content["results"]
-    assert [row["date"] for row in history] == ["2025-09-30", "2025-09-29", "2025-09-28", "2025-09-27", "2025-09-26"]
+    assert [row["date"] for row in history] == [f"2025-09-{day}" for day in range(30, 25, -1)]
 
 
 async def call_every_tool_over(url, key, token):
@@ -119,7 +124,8 @@ async def call_every_tool_over(url, key, token):
 
 
 @pytest.mark.parametrize("name", sorted(PENDING))
-def test_the_tools_for_risk_market_and_track_record_reach_their_endpoints(name, market, mcp_url, generous_limits):
+@pytest.mark.usefixtures("generous_limits")
+def test_the_tools_for_risk_market_and_track_record_reach_their_endpoints(name, market, mcp_url):
     if not endpoint_exists(PENDING[name]):
         pytest.skip(f"{PENDING[name]} is not in this branch's API yet")
     result = run(call_one(mcp_url, None, name, calls(market)[name]))
@@ -140,7 +146,8 @@ async def call_one(url, key, name, arguments):
         ("latest_grades", {"ordering": "price"}, "400 invalid: ordering: Sort by one or more of"),
     ],
 )
-def test_bad_input_is_a_tool_error_with_the_api_message(market, mcp_url, generous_limits, name, arguments, message):
+@pytest.mark.usefixtures("generous_limits")
+def test_bad_input_is_a_tool_error_with_the_api_message(market, mcp_url, name, arguments, message):
     result = run(call_one(mcp_url, None, name, arguments))
     assert result.is_error and message in result.content[0].text
 
@@ -155,7 +162,8 @@ def test_an_unknown_or_revoked_key_is_refused_over_http(api_key, mcp_url):
     key.revoked_at = timezone.now()
     key.save()
     for sent in ("trk_not-a-key", api_key):
-        response = httpx2.post(mcp_url, headers={"X-API-Key": sent}, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+        ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        response = httpx2.post(mcp_url, headers={"X-API-Key": sent}, json=ping)
         assert response.status_code == 401
         assert response.json()["error"]["message"].startswith(("Unknown API key", "This API key"))
 
@@ -187,7 +195,8 @@ def stdio_server(key):
         "API_RATE_KEY": django_settings.API_RATE_KEY,
         agents.API_KEY_ENV: key,
     }
-    return StdioServerParameters(command=sys.executable, args=["manage.py", "mcp_server"], env=env, cwd=str(ROOT))
+    command = ["manage.py", "mcp_server"]
+    return StdioServerParameters(command=sys.executable, args=command, env=env, cwd=str(ROOT))
 
 
 def test_over_stdio_every_tool_answers_with_the_key_from_the_environment(market, api_key, generous_limits):
@@ -203,7 +212,7 @@ def test_over_stdio_every_tool_answers_with_the_key_from_the_environment(market,
 
 def test_over_stdio_a_bad_key_stops_the_server_with_a_clear_message(db):
     parameters = stdio_server("trk_not-a-key")
-    finished = subprocess.run(
+    finished = subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [parameters.command, *parameters.args], env=parameters.env, cwd=parameters.cwd,
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
