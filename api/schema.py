@@ -103,5 +103,5 @@ def bound_by_filter(schema, field):
         schema["maximum"] = extra["max_value"]
     if "max_length" in extra:
         schema["maxLength"] = extra["max_length"]
-    if isinstance(field, django_filters.CharFilter):
+    if schema.get("type") == "string" and not {"enum", "format"} & set(schema):
         schema["pattern"] = NO_NUL  # Django's form fields refuse a NUL character
