@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.tests.factories import ArticlePageFactory
+from ratings.models import Token
 from ratings.tests.test_search import token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_limits")]
@@ -60,13 +61,16 @@ def test_bad_searches_get_400_with_a_clear_message(client, market, query, messag
     assert response.json()["error"]["message"].startswith(message)
 
 
-@pytest.mark.parametrize("matches", [1, 12])
-def test_search_queries_do_not_grow_with_the_matches(client, blog_index, matches):
-    for n in range(matches):
-        token(f"orbit-{n}", f"Orbit {n}", f"ORB{n}", 1e6 * (n + 1))
-        ArticlePageFactory(parent=blog_index, title=f"Orbit note {n}")
-    client.get("/api/v1/search/", {"q": "warm"})  # process-wide lookups made once (content types)
-    with CaptureQueriesContext(connection) as queries:
-        body = client.get("/api/v1/search/", {"q": "orbit", "limit": 50}).json()
-    assert len(body["tokens"]) == len(body["articles"]) == matches
-    assert len(queries) == 6  # the same for 1 match or 12: tokens, articles, their tags and authors
+def test_search_queries_do_not_grow_with_the_matches(client, blog_index):
+    def queries_for_every_match(matches):
+        for n in range(len(Token.objects.filter(slug__startswith="orbit-")), matches):
+            token(f"orbit-{n}", f"Orbit {n}", f"ORB{n}", 1e6 * (n + 1))
+            ArticlePageFactory(parent=blog_index, title=f"Orbit note {n}")
+        client.get("/api/v1/search/", {"q": "orbit"})  # lookups a process makes once
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/v1/search/", {"q": "orbit", "limit": 50}).json()
+        assert len(body["tokens"]) == len(body["articles"]) == matches
+        return len(queries)
+
+    one, twelve = queries_for_every_match(1), queries_for_every_match(12)
+    assert one == twelve <= 7  # tokens; articles, their tags and authors; the site
