@@ -3,11 +3,14 @@
 
 import re
 
+from django.conf import settings
+from django.core.cache import cache
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from blog.models import ArticlePage
+from core import caching
 from core.views import search_terms
 from ratings.api import TokenMatchSerializer
 from ratings.search import MAX_QUERY_LENGTH, matching_tokens
@@ -62,6 +65,19 @@ class SearchView(generics.GenericAPIView):
             limit = int(limit)
         else:
             raise invalid("limit", f"Enter a whole number from 1 to {MAX_LIMIT}.")
+        # Matches change only when a refresh or a publish starts a new generation; until
+        # then the same search (valid: invalid ones were refused above) comes from the cache.
+        key = None
+        if settings.API_CACHE_SECONDS:
+            key = caching.fragment_key(request, "api-search", request.build_absolute_uri("/"), query, limit)
+        data = cache.get(key) if key else None
+        if data is None:
+            data = self.search(request, query, limit)
+            if key:
+                cache.set(key, data, settings.API_CACHE_SECONDS)
+        return Response(data)
+
+    def search(self, request, query, limit):
         terms = search_terms(query)
         articles = (
             ArticlePage.objects.live()
@@ -73,5 +89,5 @@ class SearchView(generics.GenericAPIView):
             if terms
             else []
         )
-        data = {"query": query, "tokens": matching_tokens(query, limit), "articles": list(articles)}
-        return Response(SearchResultSerializer(data, context={"request": request}).data)
+        found = {"query": query, "tokens": matching_tokens(query, limit), "articles": list(articles)}
+        return SearchResultSerializer(found, context={"request": request}).data

@@ -74,3 +74,17 @@ def test_search_queries_do_not_grow_with_the_matches(client, blog_index):
 
     one, twelve = queries_for_every_match(1), queries_for_every_match(12)
     assert one == twelve <= 7  # tokens; articles, their tags and authors; the site
+
+
+def test_a_repeated_search_comes_from_the_cache_until_the_generation_moves(client, settings, market):
+    from core import caching
+
+    settings.API_CACHE_SECONDS = 300
+    first = client.get("/api/v1/search/", {"q": "galzen"}).json()
+    token("galzen-two", "Galzen Two", "GLZ2", 1e3)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/search/", {"q": "galzen"}).json()
+    assert again == first and len(queries) <= 1  # at most the site lookup
+    caching.invalidate()  # what a refresh or a publish does
+    after = client.get("/api/v1/search/", {"q": "galzen"}).json()
+    assert [row["token"] for row in after["tokens"]] == ["galzen-chain", "galzen-two"]
