@@ -43,5 +43,5 @@ urlpatterns = [
     path("docs/", docs, name="api-docs"),
     path("keys/", views.request_key, name="api-keys"),
     path("keys/confirm/<str:token>/", views.confirm_key, name="api-keys-confirm"),
-    re_path(r"^v1/.*$", errors.not_found),
+    re_path(r"^v1/", errors.not_found),  # any path, even one with a line break in it
 ]
