@@ -19,7 +19,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_limits")]
 
-EXAMPLES_PER_OPERATION_AND_MODE = 15
+EXAMPLES_PER_OPERATION_AND_MODE = 10
 
 
 @pytest.fixture
