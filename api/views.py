@@ -27,6 +27,7 @@ ENDPOINTS = {
     "articles": "api:article-list",
     "performance": "api:performance",
     "market": "api:market",
+    "search": "api:search",
     "awards": "awards-api:programs",
     "schema": "api:schema",
     "docs": "api-docs",
