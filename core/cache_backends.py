@@ -173,9 +173,10 @@ class GuardedClient(RedisCacheClient):
 
     def _quick_get_many(self, keys):
         if self._quick_reader is None:
-            self._quick_reader = QuickReader(self._get_connection_pool(self._get_connection_pool_index(False)))
-        values = self._quick_reader.mget(keys)
-        return {key: self._serializer.loads(value) for key, value in zip(keys, values) if value is not None}
+            pool = self._get_connection_pool(self._get_connection_pool_index(False))
+            self._quick_reader = QuickReader(pool)
+        values = zip(keys, self._quick_reader.mget(keys), strict=True)
+        return {key: self._serializer.loads(value) for key, value in values if value is not None}
 
     def has_key(self, key):
         return self.guarded(super().has_key, False, key)
