@@ -6,8 +6,9 @@ starts a new generation, so every entry made under the old one is dead at once, 
 host. Nothing here is invalidated entry by entry, except where said.
 
 What is cached (where; how long; what invalidates it):
-- Whole anonymous pages, AnonymousPageCacheMiddleware (default cache; PAGE_CACHE_SECONDS,
-  300; the generation).
+- Whole anonymous pages, AnonymousPageCacheMiddleware, as their headers and body (default
+  cache; PAGE_CACHE_SECONDS, 300; the generation). A hit reads the generation and the page
+  in one command (MGET) and runs no middleware below the page cache.
 - Rendered fragments, {% cachefragment %}: article body, cards, meta (default cache;
   FRAGMENT_CACHE_SECONDS, 3600; the generation).
 - Page parts, core.fragments.PageParts: the meta tags and main content of the article
