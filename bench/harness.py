@@ -168,7 +168,8 @@ def report_rounds(floors, results, targets=None):
 
 
 def fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
+    # Generous: a first, cold render on a loaded machine may take seconds; nothing is timed here.
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.status, response.read().decode()
 
 

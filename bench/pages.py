@@ -9,7 +9,8 @@ the database of an earlier run (load_demo is idempotent).
 
 Targets (issue 13): the track record and the market overview >= 10% of the floor.
 Targets (issue 11): article index, token table, token page and award results >= 10% of the
-floor, search >= 5%, the API's grade list of 100 rows >= 15%. For reference, by this method
+floor, search >= 5%, the API's grade list of 100 rows >= 15%; the article from the page
+cache >= 60%. For reference, by this method
 on this machine (2026-11-30) the official Wagtail demo reached 1.1% on its blog index,
 1.6% on a blog page and 0.7% on search.
 """
@@ -44,6 +45,7 @@ TARGETS = {
     "API grades, 100 rows": 0.15,
     "track record /ratings/performance/": 0.10,
     "market overview /ratings/market/": 0.10,
+    "article page, page cache on": 0.60,  # a hit (bench/page_cache.py measures hits alone)
 }
 
 

@@ -92,9 +92,11 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Every answer leaves with its Cache-Control, page-cache copies included.
     "core.edge.CacheControlMiddleware",
+    # A hit is answered here, with the headers the middleware below gave the page when it
+    # was stored; nothing below runs for it (core.caching).
+    "core.caching.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.caching.AnonymousPageCacheMiddleware",
     "core.caching.SiteLookupMiddleware",
     # Inside the page cache, so a cached page is stored with its own policy header.
     "core.security.ContentSecurityPolicyMiddleware",
