@@ -102,3 +102,10 @@ def issue_send_button(page, user, view_name, next_url=None):
     else:
         return
     yield PageMenuItem(label, url, icon_name="mail", priority=80, page=page)
+
+
+@hooks.register("register_admin_viewset")
+def register_reports():
+    from newsletters.analytics.admin import NewsletterReportsViewSet
+
+    return NewsletterReportsViewSet()
