@@ -37,36 +37,36 @@ def line_chart(title, labels, series, percent=False):
     count = max(len(labels), 1)
 
     def x(index):
-        return LEFT + (plot_w * index / (count - 1) if count > 1 else plot_w / 2)
+        return f"{LEFT + (plot_w * index / (count - 1) if count > 1 else plot_w / 2):.1f}"
 
     def y(value):
-        return TOP + plot_h - plot_h * value / top
+        return f"{TOP + plot_h - plot_h * value / top:.1f}"
 
     def shown(value):
         return f"{value * 100:.1f}%" if percent else f"{value:g}"
 
     grid = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e3e6ea"/>'
-        '<text x="{}" y="{:.1f}" text-anchor="end" font-size="11" fill="#5b6470">{}</text>',
-        ((LEFT, WIDTH - RIGHT, y(top * step / 4), y(top * step / 4), LEFT - 6, y(top * step / 4) + 4,
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e3e6ea"/>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#5b6470">{}</text>',
+        ((LEFT, WIDTH - RIGHT, y(top * step / 4), y(top * step / 4), LEFT - 6, f"{float(y(top * step / 4)) + 4:.1f}",
           shown(top * step / 4)) for step in range(5)),
     )
     every = max(1, count // 8)
     ticks = format_html_join(
         "",
-        '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="11" fill="#5b6470">{}</text>',
+        '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#5b6470">{}</text>',
         ((x(index), HEIGHT - BOTTOM + 16, label) for index, label in enumerate(labels) if index % every == 0),
     )
     lines = []
     for number, (name, points) in enumerate(series):
         colour, dash = COLOURS[number % len(COLOURS)], DASHES[number % len(DASHES)]
         path = " ".join(
-            f"{x(index):.1f},{y(value):.1f}" for index, value in enumerate(points) if value is not None
+            f"{x(index)},{y(value)}" for index, value in enumerate(points) if value is not None
         )
         dots = format_html_join(
             "",
-            '<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="{}"><title>{}: {}</title></circle>',
+            '<circle cx="{}" cy="{}" r="2.5" fill="{}"><title>{}: {}</title></circle>',
             ((x(index), y(value), colour, name, shown(value)) for index, value in enumerate(points)
              if value is not None and count <= 40),
         )
