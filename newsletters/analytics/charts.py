@@ -49,8 +49,10 @@ def line_chart(title, labels, series, percent=False):
         "",
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e3e6ea"/>'
         '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#5b6470">{}</text>',
-        ((LEFT, WIDTH - RIGHT, y(top * step / 4), y(top * step / 4), LEFT - 6, f"{float(y(top * step / 4)) + 4:.1f}",
-          shown(top * step / 4)) for step in range(5)),
+        (
+            (LEFT, WIDTH - RIGHT, y(level), y(level), LEFT - 6, f"{float(y(level)) + 4:.1f}", shown(level))
+            for level in (top * step / 4 for step in range(5))
+        ),
     )
     every = max(1, count // 8)
     ticks = format_html_join(

@@ -247,11 +247,11 @@ def wait_for_server(send_id, outage, unsent, lease):
     outages.pause(send_id, str(outage))
 
 
-def build_message(content, subscriber_id, email, delivery_id=None):
+def build_message(content, subscriber_id, email, delivery_id):
     """The send's message to one subscriber, with their own links (and, when the send is
     tracked, their own open image and click redirects)."""
     urls = personal_links(subscriber_id, content.newsletter_id)
-    if content.tracked and delivery_id is not None:
+    if content.tracked:
         urls.update(tracking.tracking_links(content.send_id, delivery_id))
     return Message(
         to=email,

@@ -184,7 +184,8 @@ def test_a_scanner_clicking_every_link_at_once_is_counted_apart_and_a_reader_is_
 
     scanner_events = TrackingEvent.objects.filter(delivery=scanned)
     assert scanner_events.count() == 3
-    assert set(scanner_events.values_list("machine", "reason")) == {(True, "link scanner: 3 links clicked within 5 s")}
+    burst = (True, "link scanner: 3 links clicked within 5 s")
+    assert set(scanner_events.values_list("machine", "reason")) == {burst}
     assert set(TrackingEvent.objects.filter(delivery=reader).values_list("machine", flat=True)) == {False}
     result = figures(send)
     assert (result.unique_clicks, result.human_opens, result.all_opens) == (1, 1, 2)

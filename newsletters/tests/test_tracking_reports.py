@@ -64,7 +64,8 @@ def test_editors_and_moderators_read_a_sends_report(django_user_model, two_issue
     assert shown["Delivered"] == "4"
     assert shown["Unique human opens"] == "1" and shown["All opens (machines included)"] == "2"
     assert shown["Open rate (human)"] == "25.0%" and shown["Open rate (all)"] == "50.0%"
-    assert shown["Unique clicks"] == "1" and shown["Click rate"] == "25.0%" and shown["Click-to-open"] == "100.0%"
+    assert shown["Unique clicks"] == "1" and shown["Click rate"] == "25.0%"
+    assert shown["Click-to-open"] == "100.0%"
     assert soup.select_one("svg.analytics-chart title")
     assert "privacy proxy: Apple Mail Privacy Protection" in page.content.decode()
     assert "What the figures mean" in page.content.decode()

@@ -28,7 +28,8 @@ def body_with_links():
     return json.dumps([{"type": "paragraph", "value": paragraph, "id": str(uuid.uuid4())}])
 
 
-def sent_issue(home, readers=3, sent_ago=datetime.timedelta(hours=1), title="Daily Briefing", newsletter=None):
+def sent_issue(home, readers=3, sent_ago=datetime.timedelta(hours=1), title="Daily Briefing",
+               newsletter=None):
     """(send, deliveries): an issue with three links, sent to ``readers`` readers
     ``sent_ago``, without a mail server (the tests here are about what readers do next)."""
     if newsletter is None:
