@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "research_site.settings.production")
 
 application = get_wsgi_application()
+
+# Newsletter open images and click redirects are answered ahead of the middleware.
+from newsletters.analytics.wsgi import TrackingEndpoints  # noqa: E402 - needs the apps loaded
+
+application = TrackingEndpoints(application)

@@ -249,3 +249,52 @@ def test_unsubscribes_are_put_down_to_the_latest_issue_the_reader_got(home, clie
     unsubscribe = Unsubscribe.objects.get()
     assert (unsubscribe.send_id, unsubscribe.newsletter_id) == (second.pk, newsletter.pk)
     assert figures(second).unsubscribes == 1 and figures(first).unsubscribes == 0
+
+
+def wsgi_get(path, method="GET", agent=BROWSER):
+    """A request to the site's WSGI application, as gunicorn makes it."""
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from research_site.wsgi import application
+
+    environ = {
+        "PATH_INFO": path, "REQUEST_METHOD": method, "HTTP_USER_AGENT": agent, "wsgi.input": io.BytesIO()
+    }
+    setup_testing_defaults(environ)
+    answered = {}
+
+    def start_response(status, headers, exc_info=None):
+        answered["status"], answered["headers"] = int(status.split()[0]), headers
+
+    # As Django's test client does: the test's transaction must outlive the request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = application(environ, start_response)
+        body = b"".join(response)
+        if hasattr(response, "close"):
+            response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answered["status"], dict(answered["headers"]), [name for name, _ in answered["headers"]], body
+
+
+def test_the_wsgi_fast_path_answers_as_the_views_do(home):
+    send, (delivery, *_) = sent_issue(home)
+    status, headers, names, body = wsgi_get(path_of(open_url(delivery)))
+    assert (status, headers["Content-Type"], body[:6]) == (200, "image/gif", b"GIF89a")
+    assert headers["Cache-Control"] == "private, no-store" and "Set-Cookie" not in names
+    status, headers, names, _ = wsgi_get(path_of(click_url(delivery, 2)))
+    assert status == 302 and headers["Location"] == TrackedLink.objects.get(send=send, number=2).url
+    assert wsgi_get(path_of(open_url(delivery)), method="HEAD")[3] == b""
+    assert TrackingEvent.objects.filter(delivery=delivery).count() == 3
+    # Bad tokens and unknown links reach Django, and its 404 page.
+    for path in ("/email/o/made-up.gif", path_of(click_url(delivery, 99))):
+        status, headers, names, body = wsgi_get(path)
+        assert status == 404 and "text/html" in headers["Content-Type"]
+    assert TrackingEvent.objects.count() == 3
