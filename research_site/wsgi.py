@@ -8,7 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "research_site.settings.producti
 
 application = get_wsgi_application()
 
-# Newsletter open images and click redirects are answered ahead of the middleware.
-from newsletters.analytics.wsgi import TrackingEndpoints  # noqa: E402 - needs the apps loaded
+# Apps' WSGI wrappers (settings.WSGI_WRAPPERS), innermost first: newsletter open images and
+# click redirects are answered ahead of the middleware.
+from django.conf import settings  # noqa: E402 - after the settings module is chosen
+from django.utils.module_loading import import_string  # noqa: E402
 
-application = TrackingEndpoints(application)
+for wrapper in settings.WSGI_WRAPPERS:
+    application = import_string(wrapper)(application)

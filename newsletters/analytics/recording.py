@@ -172,7 +172,8 @@ def store(events):
                 continue
         at = datetime.datetime.fromtimestamp(event["t"], tz=datetime.UTC)
         delivered = sent_at.get(event["d"])
-        seconds = (at - delivered).total_seconds() if delivered else None
+        # Not yet marked sent: the image was fetched the moment the message arrived.
+        seconds = (at - delivered).total_seconds() if delivered else 0.0
         machine, reason = classify.judge(event["k"], event["m"], event["a"], seconds)
         rows.append(
             TrackingEvent(

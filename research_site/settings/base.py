@@ -726,6 +726,8 @@ ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 # (NEWSLETTERS_TRACKING_REDIS_URL, default REDIS_URL; "" writes each to the database at
 # once, as does a Redis that is down) until beat flushes them every
 # NEWSLETTERS_TRACKING_FLUSH_SECONDS (default 5).
+# Served ahead of the middleware by a WSGI wrapper (research_site/wsgi.py: WSGI_WRAPPERS).
+WSGI_WRAPPERS = ["newsletters.analytics.wsgi.TrackingEndpoints"]
 NEWSLETTERS_TRACK_OPENS = env.bool("NEWSLETTERS_TRACK_OPENS", default=True)
 NEWSLETTERS_TRACK_CLICKS = env.bool("NEWSLETTERS_TRACK_CLICKS", default=True)
 NEWSLETTERS_MACHINE_SECONDS = env.int("NEWSLETTERS_MACHINE_SECONDS", default=10)
