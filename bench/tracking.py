@@ -21,6 +21,7 @@ BENCH_SECONDS (10), BENCH_TRACKING_DELIVERIES (100,000), BENCH_TRACKING_EVENTS (
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 from harness import REDIS_URL, ROOT, gunicorn, manage, production_env  # noqa: E402
 
-DATABASE = "research_bench_tracking"
+DATABASE = os.environ.get("BENCH_TRACKING_DATABASE", "research_bench_tracking")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DELIVERIES = int(os.environ.get("BENCH_TRACKING_DELIVERIES", "100000"))
@@ -42,7 +43,7 @@ BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 
 TARGETS = {"open image": 0.30, "click redirect": 0.30}
 
 # Each wrk thread sends its own list of paths once, in order, counting the tracking answers
-# it gets; once past its last one it stops (a connection still waiting asks /healthz).
+# it gets; past its last one it asks /healthz (not an event) until it is stopped.
 WALK_SCRIPT = """
 local counter = 0
 local threads = {}
@@ -68,9 +69,6 @@ end
 function response(status, headers, body)
   if status == 302 or headers["Content-Type"] == "image/gif" then
     answered = answered + 1
-  end
-  if index > #paths then
-    wrk.thread:stop()
   end
 end
 function done(summary, latency, requests)
@@ -209,20 +207,34 @@ def burst_plan(send):
     return plan
 
 
-def run_burst(base, plan, rate_hint):
-    """Send every request of the plan once through wrk; seconds wrk ran."""
+def run_burst(base, plan, buffer):
+    """Send every request of the plan once through wrk; (seconds, wrk's output).
+
+    wrk runs for a fixed time, so it is stopped (SIGINT: it still prints its summary) once
+    Redis holds as many events as the plan has, or nothing has arrived for 10 s.
+    """
     folder = Path(tempfile.mkdtemp(prefix="bench-tracking-"))
     script = folder / "walk.lua"
     script.write_text(WALK_SCRIPT)
     for thread in range(2):
         (folder / f"paths.{thread}").write_text("\n".join(path for path, _, _ in plan[thread::2]) + "\n")
-    seconds = max(30, int(len(plan) / max(rate_hint * 0.3, 1)) + 5)  # a limit: wrk stops when done
-    output = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(script), base, "--", str(folder / "paths"),
-         BROWSER],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    return seconds, output
+    started = time.monotonic()
+    wrk = subprocess.Popen(
+        ["wrk", "-t2", "-c16", "-d3600s", "-s", str(script), base, "--", str(folder / "paths"), BROWSER],
+        stdout=subprocess.PIPE, text=True,
+    )
+    last, last_change = -1, time.monotonic()
+    while wrk.poll() is None:
+        time.sleep(0.5)
+        waiting = buffer.waiting()
+        if waiting != last:
+            last, last_change = waiting, time.monotonic()
+        if waiting >= len(plan) or time.monotonic() - last_change > 10:
+            time.sleep(1)  # the last answers reach wrk
+            wrk.send_signal(signal.SIGINT)
+            break
+    output, _ = wrk.communicate(timeout=60)
+    return time.monotonic() - started, output
 
 
 def main():
@@ -258,11 +270,10 @@ def main():
               f"({flushed / max(seconds, 1e-9):,.0f} events/s into PostgreSQL)", flush=True)
 
         plan = burst_plan(send)
-        rate_hint = min(min(row["rps"] for row in rows) for rows in results.values())
         print(f"\nburst: {len(plan):,} distinct events over {DELIVERIES:,} deliveries "
               f"({sum(1 for _, _, link in plan if link is None):,} opens, "
               f"{sum(1 for _, _, link in plan if link is not None):,} clicks)...", flush=True)
-        wrk_seconds, output = run_burst(base, plan, rate_hint)
+        wrk_seconds, output = run_burst(base, plan, buffer)
         waiting = buffer.waiting()
 
     errors = [line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line]
@@ -283,7 +294,7 @@ def main():
     by_kind = dict(events.values_list("kind").annotate(n=Count("id")))
     human = events.filter(Q(machine=False)).count()
 
-    print(f"wrk ran {wrk_seconds} s at most (it stops once every listed request is sent); "
+    print(f"wrk ran {wrk_seconds:.0f} s (stopped once Redis held every listed event); "
           f"{'; '.join(errors) or 'no socket errors, no non-2xx/3xx answers'}")
     print(f"waiting in Redis after the burst: {waiting:,}; stored before the flush: {stored_before:,}")
     print(f"intake: {stored:,} events between the first and the last event's own time, "
