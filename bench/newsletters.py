@@ -203,7 +203,9 @@ def sample_message(send):
 
     subscriber = Subscriber.objects.order_by("pk").first()
     content = workers.Content.of(send)
-    return content, EmailDelivery().wire(workers.build_message(content, subscriber.pk, subscriber.email))
+    # Any delivery id: a tracked message's links are as long whichever delivery they carry.
+    message = workers.build_message(content, subscriber.pk, subscriber.email, delivery_id=subscriber.pk)
+    return content, EmailDelivery().wire(message)
 
 
 # --- Runs ---
@@ -312,9 +314,9 @@ def per_message_costs(send, content):
     from newsletters.sending.delivery import EmailDelivery
 
     delivery = EmailDelivery()  # over the SMTP back end main() configures: composes, never connects
-    recipients = list(send.deliveries.values_list("subscriber_id", "subscriber__email")[:2000])
+    recipients = list(send.deliveries.values_list("subscriber_id", "subscriber__email", "pk")[:2000])
     started = time.perf_counter()
-    messages = [workers.build_message(content, subscriber, to) for subscriber, to in recipients]
+    messages = [workers.build_message(content, subscriber, to, pk) for subscriber, to, pk in recipients]
     build_us = (time.perf_counter() - started) / len(recipients) * 1e6
     started = time.perf_counter()
     for message in messages:

@@ -8,6 +8,7 @@ from anymail.exceptions import AnymailWebhookValidationFailure
 from django.conf import settings
 
 from newsletters import tasks
+from newsletters.analytics import outcomes
 from newsletters.issues import alerts
 from newsletters.sending import sends
 from newsletters.subscriptions.suppression import suppress, suppression_for
@@ -43,3 +44,4 @@ def tracking_event(sender, event, esp_name, **kwargs):
     subscriber = suppress(event.recipient, status, reason)
     if subscriber is not None:
         logger.info("%s is now %s: %s", subscriber.email, subscriber.status, reason)
+        outcomes.record_outcome(subscriber, status, event.timestamp, reason)

@@ -7,6 +7,7 @@ import datetime
 
 from celery import shared_task
 
+from newsletters.analytics import recording
 from newsletters.issues import alerts, briefing
 from newsletters.sending import sends, workers
 from newsletters.subscriptions import subscribing
@@ -53,3 +54,8 @@ def retry_grade_alerts():
 @shared_task(name="newsletters.send_confirmation")
 def send_confirmation(email, newsletter_ids, ip_hash=""):
     subscribing.request_confirmation(email, newsletter_ids, ip_hash)
+
+
+@shared_task(name="newsletters.flush_tracking_events")
+def flush_tracking_events():
+    recording.flush()

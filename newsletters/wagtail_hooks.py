@@ -77,3 +77,10 @@ def issue_send_button(page, user, view_name, next_url=None):
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panels(request, panels):
     dashboard.panels_for(request, panels)
+
+
+@hooks.register("register_admin_viewset")
+def register_reports():
+    from newsletters.analytics.admin import NewsletterReportsViewSet
+
+    return NewsletterReportsViewSet()

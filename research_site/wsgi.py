@@ -7,3 +7,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "research_site.settings.production")
 
 application = get_wsgi_application()
+
+# Apps' WSGI wrappers (settings.WSGI_WRAPPERS), innermost first: newsletter open images and
+# click redirects are answered ahead of the middleware.
+from django.conf import settings  # noqa: E402 - after the settings module is chosen
+from django.utils.module_loading import import_string  # noqa: E402
+
+for wrapper in settings.WSGI_WRAPPERS:
+    application = import_string(wrapper)(application)

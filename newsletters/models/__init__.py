@@ -3,9 +3,11 @@
 from newsletters.models.issues import NewsletterIndexPage, NewsletterIssuePage, NewsletterPage
 from newsletters.models.sending import Delivery, GradeAlert, GradeAlertDay, Send
 from newsletters.models.subscriptions import Subscriber, Subscription, TokenFollow
+from newsletters.models.tracking import DeliveryOutcome, TrackedLink, TrackingEvent, Unsubscribe
 
 __all__ = [
     "Delivery",
+    "DeliveryOutcome",
     "GradeAlert",
     "GradeAlertDay",
     "NewsletterIndexPage",
@@ -15,4 +17,7 @@ __all__ = [
     "Subscriber",
     "Subscription",
     "TokenFollow",
+    "TrackedLink",
+    "TrackingEvent",
+    "Unsubscribe",
 ]

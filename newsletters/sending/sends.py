@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from newsletters.analytics import tracking
 from newsletters.issues.rendering import render_issue
 from newsletters.models import Delivery, Send, Subscriber, Subscription
 from newsletters.sending.composing import fold_long_lines
@@ -45,13 +46,19 @@ def freeze(issue, requested_by=None):
     """A new, queued Send holding what every recipient gets: the subject and both bodies as
     the issue renders now. It goes out once start() runs on it (queue_issue sees to that)."""
     rendered = render_issue(issue)
-    return Send.objects.create(
+    # Each recipient's links and open image go in where tracking put its markers
+    # (newsletters.analytics.tracking); folded shorter, so that lines stay within SMTP's
+    # limit once the markers become URLs.
+    tracked = tracking.track(rendered.html, rendered.text)
+    send = Send.objects.create(
         issue=issue,
         requested_by=requested_by,
         subject=rendered.subject,
-        html=fold_long_lines(rendered.html),
-        text=rendered.text,
+        html=fold_long_lines(tracked.html, width=500 if tracked.links else 800),
+        text=tracked.text,
     )
+    tracking.record_links(send, tracked.links)
+    return send
 
 
 def start(send_id):

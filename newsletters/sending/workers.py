@@ -26,6 +26,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from newsletters.analytics import tracking
 from newsletters.issues.rendering import UNSUBSCRIBE_MARKER, personal_links, personalise
 from newsletters.models import Delivery, Send, Subscriber, Subscription
 from newsletters.sending import outages
@@ -54,10 +55,13 @@ class Content:
     html: str
     text: str
     newsletter_id: int
+    send_id: int = 0
+    tracked: bool = False  # whether the bodies carry tracking markers
 
     @classmethod
     def of(cls, send):
-        return cls(send.subject, send.html, send.text, newsletter_id(send))
+        tracked = tracking.is_tracked(send.html) or tracking.is_tracked(send.text)
+        return cls(send.subject, send.html, send.text, newsletter_id(send), send.pk, tracked)
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,10 @@ def deliver_batch(send_id, content, lease, batch, delivery):
                         release(batch[position:], lease)
                         return False
                 try:
-                    delivery.send(build_message(content, recipient.subscriber_id, recipient.email))
+                    message = build_message(
+                        content, recipient.subscriber_id, recipient.email, recipient.delivery_id
+                    )
+                    delivery.send(message)
                 except ServerUnavailable as outage:
                     wait_for_server(send_id, outage, batch[position:], lease)
                     return False
@@ -240,9 +247,12 @@ def wait_for_server(send_id, outage, unsent, lease):
     outages.pause(send_id, str(outage))
 
 
-def build_message(content, subscriber_id, email):
-    """The send's message to one subscriber, with their own links."""
+def build_message(content, subscriber_id, email, delivery_id):
+    """The send's message to one subscriber, with their own links (and, when the send is
+    tracked, their own open image and click redirects)."""
     urls = personal_links(subscriber_id, content.newsletter_id)
+    if content.tracked:
+        urls.update(tracking.tracking_links(content.send_id, delivery_id))
     return Message(
         to=email,
         subject=content.subject,

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 
 from core import fingerprints, outbox
 from core.fingerprints import normalize_email
+from newsletters.analytics import outcomes
 from newsletters.models import NewsletterPage, Subscriber, Subscription, TokenFollow
 from newsletters.subscriptions import links
 
@@ -146,7 +147,9 @@ def unsubscribe(subscriber_id, newsletter_id):
         if subscriber is None:
             return None
         if newsletter_id:
-            subscriber.subscriptions.filter(newsletter_id=newsletter_id).delete()
+            left, _ = subscriber.subscriptions.filter(newsletter_id=newsletter_id).delete()
+            if left:
+                outcomes.record_unsubscribes(subscriber.pk, [newsletter_id], via="one-click link")
             reason = f"one-click unsubscribe from newsletter {newsletter_id}"
         else:
             subscriber.follows.all().delete()
@@ -158,7 +161,9 @@ def unsubscribe(subscriber_id, newsletter_id):
 def unsubscribe_everything(subscriber):
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        left = list(subscriber.subscriptions.values_list("newsletter_id", flat=True))
         subscriber.subscriptions.all().delete()
+        outcomes.record_unsubscribes(subscriber.pk, left, via="preferences page")
         subscriber.follows.all().delete()
         settle_status(subscriber, "unsubscribed from everything on the preferences page")
     return subscriber
@@ -178,7 +183,11 @@ def save_preferences(subscriber, newsletter_ids, remove_follow_ids=(), new_follo
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         offered = set(live_newsletters().values_list("pk", flat=True))
         chosen = set(newsletter_ids) & offered
-        subscriber.subscriptions.filter(newsletter_id__in=offered - chosen).delete()
+        leaving = subscriber.subscriptions.filter(newsletter_id__in=offered - chosen)
+        outcomes.record_unsubscribes(
+            subscriber.pk, list(leaving.values_list("newsletter_id", flat=True)), via="preferences page"
+        )
+        leaving.delete()
         Subscription.objects.bulk_create(
             [Subscription(subscriber=subscriber, newsletter_id=pk) for pk in sorted(chosen)],
             ignore_conflicts=True,

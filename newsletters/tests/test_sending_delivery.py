@@ -14,7 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletters.issues.rendering import personalise
+from newsletters.analytics import tracking
+from newsletters.issues.rendering import personal_links, personalise
 from newsletters.models import Delivery, Send
 from newsletters.sending import sends
 from newsletters.sending.delivery import (
@@ -226,7 +227,11 @@ def test_a_send_over_smtp_arrives_as_composed(home, settings, django_capture_on_
     assert received["Subject"] == "Ether’s grade slips"
     part = received.get_body(("html",))
     html = part.get_content().replace("\r\n", "\n")
-    assert html == personalise(send.html, reader.pk, newsletter.pk)
+    urls = {
+        **personal_links(reader.pk, newsletter.pk),
+        **tracking.tracking_links(send.pk, send.deliveries.get().pk),  # its open image and redirects
+    }
+    assert html == personalise(send.html, reader.pk, newsletter.pk, urls)
     # The long paragraph was folded between words when the send was frozen, so the
     # message went out precomposed as 8bit instead of quoted-printable.
     assert part["Content-Transfer-Encoding"] == "8bit"

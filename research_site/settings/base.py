@@ -743,3 +743,26 @@ CELERY_BEAT_SCHEDULE["sponsors-start-day"] = {
     "task": "sponsors.start_day",
     "schedule": crontab(hour=0, minute=0),
 }
+
+# Newsletter analytics (newsletters.analytics). NEWSLETTERS_TRACK_OPENS and
+# NEWSLETTERS_TRACK_CLICKS (default true) put a per-recipient image and per-recipient link
+# redirects into each send when it is frozen; off, the email carries neither. Opens and
+# clicks within NEWSLETTERS_MACHINE_SECONDS (default 10) of delivery count as a machine's,
+# and so do clicks on NEWSLETTERS_SCANNER_LINKS (default 3) or more different links of one
+# message within NEWSLETTERS_SCANNER_SECONDS (default 5). Events wait in Redis
+# (NEWSLETTERS_TRACKING_REDIS_URL, default REDIS_URL; "" writes each to the database at
+# once, as does a Redis that is down) until beat flushes them every
+# NEWSLETTERS_TRACKING_FLUSH_SECONDS (default 5).
+# Served ahead of the middleware by a WSGI wrapper (research_site/wsgi.py: WSGI_WRAPPERS).
+WSGI_WRAPPERS = ["newsletters.analytics.wsgi.TrackingEndpoints"]
+NEWSLETTERS_TRACK_OPENS = env.bool("NEWSLETTERS_TRACK_OPENS", default=True)
+NEWSLETTERS_TRACK_CLICKS = env.bool("NEWSLETTERS_TRACK_CLICKS", default=True)
+NEWSLETTERS_MACHINE_SECONDS = env.int("NEWSLETTERS_MACHINE_SECONDS", default=10)
+NEWSLETTERS_SCANNER_LINKS = env.int("NEWSLETTERS_SCANNER_LINKS", default=3)
+NEWSLETTERS_SCANNER_SECONDS = env.int("NEWSLETTERS_SCANNER_SECONDS", default=5)
+NEWSLETTERS_TRACKING_REDIS_URL = env.str("NEWSLETTERS_TRACKING_REDIS_URL", default=REDIS_URL)
+NEWSLETTERS_TRACKING_FLUSH_SECONDS = env.float("NEWSLETTERS_TRACKING_FLUSH_SECONDS", default=5.0)
+CELERY_BEAT_SCHEDULE["flush-tracking-events"] = {
+    "task": "newsletters.flush_tracking_events",
+    "schedule": NEWSLETTERS_TRACKING_FLUSH_SECONDS,
+}
