@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
 
+from newsletters.analytics import counts_for_sends
 from newsletters.models import Delivery
 from sponsors.models import NEWSLETTER_SLOTS, DailyCount, SendPlacement, Slot
 
@@ -32,9 +33,15 @@ DEFINITIONS = [
 
 def newsletter_engagement(placements):
     """{(send id, link): (human opens, clicks)} for the sends and the creatives' links in
-    ``placements`` (an iterable of (send id, link)). Newsletter open and click tracking
-    answers here; until it does, nothing is measured and the report says so."""
-    return {}
+    ``placements`` (an iterable of (send id, link)): the issue's unique human opens, and the
+    deliveries whose reader clicked the creative's link, from the newsletters' tracking."""
+    placements = set(placements)
+    counts = counts_for_sends({send for send, _ in placements})
+    return {
+        (send, link): (counts[send].human_opens, counts[send].clicks_by_url.get(link, 0))
+        for send, link in placements
+        if send in counts
+    }
 
 
 @dataclass

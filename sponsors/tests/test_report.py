@@ -4,6 +4,8 @@ counts, the sponsor's private link (expiry, revocation, tampering), CSV, and the
 import csv
 import datetime
 import io
+import re
+from html import unescape
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,7 +14,7 @@ from django.utils import timezone
 from core.links import absolute
 from newsletters.issues.briefing import draft_daily_briefing
 from newsletters.issues.rendering import render_issue
-from newsletters.models import Send
+from newsletters.models import Delivery, Send, TrackedLink
 from newsletters.tests.factories import grade_token
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import smtp_settings, subscribe
@@ -39,12 +41,13 @@ def promotion_blocks(issue):
 
 
 def test_the_briefing_carries_the_days_campaign_labelled_and_its_send_is_recorded(
-    briefing_newsletter, market, settings, run  # noqa: F811
+    briefing_newsletter, market, settings, run, client  # noqa: F811
 ):
+    settings.NEWSLETTERS_TRACKING_REDIS_URL = ""  # opens and clicks stored in the request
     top = CreativeFactory(campaign__in_newsletter_middle=False, headline="Top copy",
                           campaign__sponsor__disclosure="Paid placement by Northwind Labs")
     middle = CreativeFactory(campaign__in_newsletter_top=False, campaign__in_newsletter_middle=True,
-                             headline="Middle copy")
+                             headline="Middle copy", link="https://middle.example/offer")
     readers = subscribe(briefing_newsletter, 3)
 
     issue = draft_daily_briefing(DAY, publish=False)
@@ -71,7 +74,23 @@ def test_the_briefing_carries_the_days_campaign_labelled_and_its_send_is_recorde
         (middle.pk, "newsletter_middle"),
     }
     (line,) = report.campaign_report(top.campaign).lines
-    assert (line.slot, line.impressions, line.human_opens) == ("newsletter_top", 3, None)
+    assert (line.slot, line.impressions, line.human_opens, line.clicks) == ("newsletter_top", 3, 0, 0)
+
+    # Half an hour later (not a proxy's prefetch), one reader opens the issue and clicks the
+    # top creative twice, through the message's own tracked links.
+    Delivery.objects.filter(send=send).update(sent_at=timezone.now() - datetime.timedelta(minutes=30))
+    page = unescape(server.message(readers[0].email).get_body(("html",)).get_content())
+    opened = re.search(r'src="https?://[^/"]+(/email/o/[^"]+)"', page).group(1)
+    assert client.get(opened, HTTP_USER_AGENT=BROWSER).status_code == 200
+    number = TrackedLink.objects.get(send=send, url=top.link).number  # recorded when frozen
+    (to_top,) = {path for path in re.findall(r'href="https?://[^/"]+(/email/c/[^"]+)"', page)
+                 if path.endswith(f"/{number}/")}
+    for _ in range(2):
+        assert client.get(to_top, HTTP_USER_AGENT=BROWSER)["Location"] == top.link
+    lines = {line.slot: line for line in report.campaign_report(top.campaign).lines}
+    assert (lines["newsletter_top"].human_opens, lines["newsletter_top"].clicks) == (1, 1)
+    (middle_line,) = report.campaign_report(middle.campaign).lines
+    assert (middle_line.human_opens, middle_line.clicks) == (1, 0)  # opened, its link not clicked
 
 
 def test_with_no_campaign_the_briefing_carries_our_promotion_or_nothing(briefing_newsletter, market):  # noqa: F811
