@@ -43,7 +43,7 @@ TENTH_CAP = 3.0e10
 TAIL_EXPONENT = 1.45
 # The market cycle, in log terms: from -CYCLE_AMPLITUDE to +CYCLE_AMPLITUDE over RISE_DAYS,
 # back down over the rest of CYCLE_DAYS; CYCLE_PHASE is where EPOCH sits in it.
-CYCLE_DAYS, RISE_DAYS, CYCLE_AMPLITUDE, CYCLE_PHASE = 240, 150, 0.24, 40
+CYCLE_DAYS, RISE_DAYS, CYCLE_AMPLITUDE, CYCLE_PHASE = 180, 110, 0.24, 40
 # Market noise: daily shocks of this size, reverting over MARKET_MEMORY days, kept
 # within +-MARKET_BAND (log).
 MARKET_SHOCK, MARKET_MEMORY, MARKET_BAND = 0.025, 30, 0.09
