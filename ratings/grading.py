@@ -362,6 +362,15 @@ def signal_for(trader_grade):
     return signal
 
 
+def grades_from_scores(scores, drawdown_capped):
+    """(Trader, Investor) Grades to one decimal from whole-number component scores, the
+    Investor Grade held at DRAWDOWN_CAP_GRADE where `drawdown_capped`."""
+    trader = np.round(weighted_grade(scores, TRADER_COMPONENTS), 1)
+    investor = weighted_grade(scores, INVESTOR_COMPONENTS)
+    investor = np.where(drawdown_capped, np.minimum(investor, DRAWDOWN_CAP_GRADE), investor)
+    return trader, np.round(investor, 1)
+
+
 def grade(market):
     """Both grades, their components, signals and changes for every token and day."""
     close = np.asarray(market.close, dtype=float)
@@ -372,11 +381,7 @@ def grade(market):
 
     _, history = rolling_sum_count(close, LONG_AVERAGE)
     gradeable = ~np.isnan(close) & (history >= MIN_HISTORY_DAYS)
-    trader = np.round(weighted_grade(scores, TRADER_COMPONENTS), 1)
-    investor = weighted_grade(scores, INVESTOR_COMPONENTS)
-    investor = np.round(
-        np.where(raw["drawdown"] <= DRAWDOWN_CAP_AT, np.fmin(investor, DRAWDOWN_CAP_GRADE), investor), 1
-    )
+    trader, investor = grades_from_scores(scores, raw["drawdown"] <= DRAWDOWN_CAP_AT)
     trader = np.where(gradeable, trader, np.nan)
     investor = np.where(gradeable, investor, np.nan)
     scores = {key: np.where(gradeable, value, np.nan) for key, value in scores.items()}
