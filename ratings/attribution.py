@@ -112,6 +112,8 @@ def explain_rows(grade, now, before):
         np.array([read(now, field)]),
         np.array([read(before, field)]),
     )[0]
+    if np.isnan(parts).all():  # no component scores stored on either day
+        return None
     return list(zip(components, (float(p) for p in parts), strict=True))
 
 
