@@ -141,6 +141,7 @@ def latest_explained(token):
 
 def methodology(request):
     method = grading.methodology()
+    method["capped_by_name"] = next(c.name for c in grading.COMPONENTS if c.key == attribution.CAPPED_BY)
     sections = [("Trader Grade", method["trader"]), ("Investor Grade", method["investor"])]
     return render(request, "ratings/methodology.html", {"method": method, "method_sections": sections})
 

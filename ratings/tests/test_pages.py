@@ -254,3 +254,10 @@ def test_token_page_splits_each_grade_change_by_component_and_the_parts_add_up(c
             assert round(sum(week), 1) == round(change_7d, 1)
             checked += any(day) or any(week)
     assert checked >= 5  # grades that moved, not only flat ones
+
+
+def test_methodology_states_how_changes_are_split(client):
+    text = soup(client.get("/ratings/methodology/")).text
+    assert "a component's part in a change is how much its term moved" in text
+    assert "counts to drawdown from all-time high" in text
+    assert "Wilder's smoothing" in text and "tanh of the week's log return" in text
