@@ -256,12 +256,15 @@ def exponential_mean(x, alpha, window, chunk=64):
     state = np.zeros(x.shape[0])
     for start in range(0, x.shape[1], chunk):
         block = x[:, start : start + chunk]
-        decay = keep ** np.arange(1, block.shape[1] + 1)
-        out[:, start : start + block.shape[1]] = decay * (
-            state[:, None] + alpha * np.cumsum(block / decay, axis=1)
-        )
-        state = out[:, start + block.shape[1] - 1]
-    return out - keep**window * np.nan_to_num(_shift(out, window))
+        steps = np.arange(1, block.shape[1] + 1)
+        view = out[:, start : start + block.shape[1]]
+        np.cumsum(block * (alpha * keep**-steps), axis=1, out=view)
+        view += state[:, None]
+        view *= keep**steps
+        state = view[:, -1]
+    if window < x.shape[1]:
+        out[:, window:] -= keep**window * out[:, :-window]
+    return out
 
 
 def forward_fill(x):
