@@ -4,7 +4,7 @@ import datetime
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ratings import attribution, grading
@@ -31,6 +31,7 @@ def exact_terms(grade, now, before):
     return terms_now - terms_before
 
 
+@settings(deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     missing=st.sampled_from([0.0, 0.1, 0.4, 0.8]),

@@ -10,7 +10,7 @@ import datetime
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ratings import grading
@@ -114,6 +114,7 @@ def test_the_market_runs_up_falls_and_recovers_within_the_year(year):
     assert 0.5 < index[-1] < 2.0
 
 
+@settings(deadline=None)
 @given(start=st.integers(min_value=0, max_value=20 * 365))
 def test_every_year_of_the_cycle_holds_a_bull_run_a_drawdown_and_a_recovery(start):
     level = np.exp(demo.market_cycle(np.arange(start, start + YEAR)))
