@@ -5,16 +5,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from blog.models import ArticlePage, Category
+from core.filters import IsoDateFilter, StrictBooleanFilter
 
 
 class ArticleFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
-        field_name="category", queryset=Category.objects.all(), to_field_name="slug"
+        field_name="category", queryset=Category.objects.all(), to_field_name="slug", label="Category"
     )
     tag = django_filters.CharFilter(field_name="tags__slug", max_length=100)
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    sponsored = django_filters.BooleanFilter()
+    date_from = IsoDateFilter(field_name="date", lookup_expr="gte")
+    date_to = IsoDateFilter(field_name="date", lookup_expr="lte")
+    sponsored = StrictBooleanFilter()
 
     class Meta:
         model = ArticlePage

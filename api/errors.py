@@ -7,7 +7,7 @@ import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -26,6 +26,28 @@ def error_body(status, code, message, details=None):
     if details:
         body["details"] = details
     return {"error": body}
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(help_text="A stable reason for machines: `invalid`, `not_found`...")
+    message = serializers.CharField(help_text="What went wrong, in a sentence for people.")
+    details = serializers.DictField(
+        required=False,
+        child=serializers.JSONField(),
+        help_text="For invalid parameters: each parameter's name and its messages.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer of the API."""
+
+    error = ErrorDetailSerializer()
+
+
+def invalid(parameter, message):
+    """A 400 naming the parameter, in the shape django-filter's errors take."""
+    return exceptions.ValidationError({parameter: [message]})
 
 
 def exception_handler(exc, context):

@@ -12,9 +12,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from ratings.api import GradeHistoryView, LatestGradeViewSet, TokenViewSet
+from ratings.api_reports import MarketView, RiskView, TrackRecordView
 
 from . import errors, views
 from .articles import ArticleViewSet
+from .search import SearchView
 
 router = SimpleRouter()
 router.register("tokens", TokenViewSet, basename="token")
@@ -32,7 +34,11 @@ docs = SpectacularSwaggerSplitView.as_view(
 v1 = [
     path("", views.root, name="root"),
     path("schema/", schema, name="schema"),
+    path("search/", SearchView.as_view(), name="search"),
     path("tokens/<slug:slug>/grades/", GradeHistoryView.as_view(), name="token-grades"),
+    path("tokens/<slug:slug>/risk/", RiskView.as_view(), name="token-risk"),
+    path("performance/", TrackRecordView.as_view(), name="performance"),
+    path("market/", MarketView.as_view(), name="market"),
     path("", include(router.urls)),
 ]
 
@@ -41,5 +47,5 @@ urlpatterns = [
     path("docs/", docs, name="api-docs"),
     path("keys/", views.request_key, name="api-keys"),
     path("keys/confirm/<str:token>/", views.confirm_key, name="api-keys-confirm"),
-    re_path(r"^v1/.*$", errors.not_found),
+    re_path(r"^v1/", errors.not_found),  # any path, even one with a line break in it
 ]

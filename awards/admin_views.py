@@ -1,57 +1,28 @@
-"""Moderator views in the Wagtail admin: find votes, void them, read the log, export."""
+"""Moderator actions in the Wagtail admin: void one vote or every vote a filter matches,
+export a category's counted votes. The listings are in awards.viewsets."""
 
 import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from awards import voting
 from awards.ballots import keyed_hash
-from awards.forms import VoidForm, VoteFilterForm
-from awards.models import Category, VoidRecord, Vote
-
-VOTES_PER_PAGE = 50
+from awards.filters import VoteFilterSet
+from awards.forms import VoidForm
+from awards.models import Category, Vote
 
 view_votes = permission_required("awards.view_vote", raise_exception=True)
 void_votes = permission_required("awards.void_vote", raise_exception=True)
 
 
-def filter_form(data):
-    categories = Category.objects.select_related("program")
-    return VoteFilterForm(data, categories=categories)
-
-
 def list_url(query):
     return reverse("award_votes:index") + ("?" + urlencode(query) if query else "")
-
-
-@view_votes
-def vote_list(request):
-    form = filter_form(request.GET or None)
-    votes = Vote.objects.select_related("category", "nominee").order_by("-confirmed_at", "-pk")
-    if form.is_bound and form.is_valid():
-        votes = form.filter(votes)
-    elif form.is_bound:
-        votes = votes.none()
-    page = Paginator(votes, VOTES_PER_PAGE).get_page(request.GET.get("p"))
-    query = {key: value for key, value in request.GET.items() if key != "p" and value}
-    context = {
-        "form": form,
-        "page": page,
-        "query": urlencode(query),
-        "can_void": request.user.has_perm("awards.void_vote"),
-        "bulk_allowed": form.is_bound and form.is_valid() and form.has_filter(),
-        "void_form": VoidForm(),
-        "categories": Category.objects.select_related("program"),
-    }
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "awards/admin/vote_list.html", context, status=status)
 
 
 @require_POST
@@ -81,34 +52,23 @@ def void_one(request, pk):
 @require_POST
 @void_votes
 def void_matching(request):
-    form = filter_form(request.POST)
+    filters = VoteFilterSet(request.POST, queryset=Vote.objects.all())
     void_form = VoidForm(request.POST)
     query = {
         key: request.POST[key]
-        for key in ("category", "ip_hash", "email_domain", "since", "until", "status")
+        for key in VoteFilterSet.base_filters
         if request.POST.get(key)
     }
-    if not form.is_valid() or not form.has_filter():
+    if not filters.narrows():
         messages.error(request, "Narrow the votes by IP hash, email domain or time range before voiding.")
         return redirect(list_url(query))
     if not void_form.is_valid():
         messages.error(request, void_form.errors["reason"][0])
         return redirect(list_url(query))
-    voided = voting.void(
-        form.filter(Vote.objects.all()),
-        reason=void_form.cleaned_data["reason"],
-        moderator=request.user,
-        selection=form.describe(),
-    )
+    reason = void_form.cleaned_data["reason"]
+    voided = voting.void(filters.qs, reason=reason, moderator=request.user, selection=filters.describe())
     messages.success(request, f"{voided} vote{'s' if voided != 1 else ''} voided.")
     return redirect(list_url(query))
-
-
-@view_votes
-def void_log(request):
-    records = VoidRecord.objects.select_related("vote__category", "vote__nominee", "moderator")
-    page = Paginator(records, VOTES_PER_PAGE).get_page(request.GET.get("p"))
-    return render(request, "awards/admin/void_log.html", {"page": page})
 
 
 class Echo:

@@ -7,6 +7,7 @@ defaults still decide authentication and throttling.
 
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
@@ -39,17 +40,20 @@ class CategorySerializer(serializers.ModelSerializer):
             "results_url",
         ]
 
+    @extend_schema_field(serializers.ChoiceField(choices=["upcoming", "open", "closed"]))
     def get_status(self, category):
         if category.is_open():
             return "open"
         return "closed" if category.has_closed() else "upcoming"
 
-    def get_results_visible(self, category):
+    def get_results_visible(self, category) -> bool:
         return category.results_visible()
 
+    @extend_schema_field(serializers.URLField())
     def get_url(self, category):
         return self.context["request"].build_absolute_uri(category.get_absolute_url())
 
+    @extend_schema_field(serializers.URLField())
     def get_results_url(self, category):
         path_ = reverse(
             "awards-api:results", kwargs={"program": category.program.slug, "category": category.slug}
@@ -65,24 +69,48 @@ class ProgramSerializer(serializers.ModelSerializer):
         fields = ["slug", "title", "intro", "categories"]
 
 
+class StandingSerializer(serializers.Serializer):
+    """Documents results.Standings.as_dict() for the schema."""
+
+    rank = serializers.IntegerField()
+    nominee = serializers.CharField()
+    votes = serializers.IntegerField()
+    share = serializers.CharField(help_text="Percent of the votes, one decimal, as text (they sum to 100.0).")
+    summary = serializers.CharField()
+
+
+class ResultsSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    program = serializers.CharField()
+    total_votes = serializers.IntegerField()
+    final = serializers.BooleanField()
+    results = StandingSerializer(many=True)
+
+
 class AwardsAPIView(APIView):
     renderer_classes = [JSONRenderer]
     pagination_class = None
 
 
 class ProgramList(AwardsAPIView):
+    @extend_schema(responses=ProgramSerializer(many=True), operation_id="awards_programs_list")
     def get(self, request):
         programs = Program.objects.prefetch_related("categories__program")
         return Response(ProgramSerializer(programs, many=True, context={"request": request}).data)
 
 
 class ProgramDetail(AwardsAPIView):
+    @extend_schema(responses=ProgramSerializer)
     def get(self, request, program):
         program = get_object_or_404(Program.objects.prefetch_related("categories__program"), slug=program)
         return Response(ProgramSerializer(program, context={"request": request}).data)
 
 
 class CategoryResults(AwardsAPIView):
+    # Read by the API's schema (api.schema.AutoSchema), which documents the error body.
+    error_responses = {403: "The category hides its results until voting closes."}
+
+    @extend_schema(responses=ResultsSerializer)
     def get(self, request, program, category):
         category = get_object_or_404(
             Category.objects.select_related("program"), program__slug=program, slug=category

@@ -1,13 +1,10 @@
-from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from awards import admin_views
 from awards.models import Category, Program
+from awards.viewsets import VoidBulkAction, VoidLogViewSet, VoteViewSet
 
 AWARDS_MENU_HOOK = "register_awards_menu_item"
 
@@ -35,39 +32,12 @@ class AwardsGroup(SnippetViewSetGroup):
     submenu_hook = AWARDS_MENU_HOOK
 
 
-class VotesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("awards.view_vote")
-
-
-class VoteModerationViewSet(ViewSet):
-    """Votes, voiding (one by one or by filter), the void log and the votes CSV."""
-
-    name = "award_votes"
-    url_prefix = "awards/votes"
-    menu_icon = "tick-inverse"
-    menu_label = "Votes"
-    menu_order = 10
-    menu_hook = AWARDS_MENU_HOOK
-    menu_item_class = VotesMenuItem
-
-    def get_urlpatterns(self):
-        return [
-            path("", admin_views.vote_list, name="index"),
-            path("<int:pk>/void/", admin_views.void_one, name="void_one"),
-            path("void/", admin_views.void_matching, name="void_matching"),
-            path("log/", admin_views.void_log, name="log"),
-            path("category/<int:pk>/votes.csv", admin_views.votes_csv, name="votes_csv"),
-        ]
-
-    @property
-    def menu_url(self):
-        return reverse("award_votes:index")
-
-
 register_snippet(AwardsGroup)
 
 
 @hooks.register("register_admin_viewset")
 def register_vote_moderation():
-    return VoteModerationViewSet()
+    return [VoteViewSet(menu_hook=AWARDS_MENU_HOOK), VoidLogViewSet()]
+
+
+hooks.register("register_bulk_action", VoidBulkAction)

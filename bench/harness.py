@@ -112,19 +112,24 @@ def warm(base, paths):
                 raise SystemExit(f"{path} answered {status}: not measured")
 
 
-def measure_rounds(floor_base, urls, rounds=3, seconds=10):
+def measure_rounds(floor_base, urls, rounds=3, seconds=10, headers=None, before=None):
     """Rounds of wrk -t2 -c16: in each, the floor and then every URL.
 
-    ``urls`` maps a name to a full URL. Returns (floor results, {name: results}), one
-    result per round, each with its share of that round's floor.
+    ``urls`` maps a name to a full URL; ``headers`` go with every request (the floor's
+    too); ``before`` maps a name to what to do before each measure of it (set up the
+    servers). Returns (floor results, {name: results}), one result per round, each with
+    its share of that round's floor.
     """
     floors, results = [], {name: [] for name in urls}
+    before = before or {}
     for number in range(1, rounds + 1):
-        floor = wrk(f"{floor_base}/", seconds, connections=16, threads=2)
+        floor = wrk(f"{floor_base}/", seconds, connections=16, threads=2, headers=headers)
         floors.append(floor)
         line = [f"round {number}: floor {floor['rps']:.0f} req/s"]
         for name, url in urls.items():
-            result = wrk(url, seconds, connections=16, threads=2)
+            if name in before:
+                before[name]()
+            result = wrk(url, seconds, connections=16, threads=2, headers=headers)
             result["share"] = result["rps"] / floor["rps"]
             results[name].append(result)
             line.append(f"{name} {result['rps']:.0f} ({result['share']:.1%})")
@@ -163,16 +168,18 @@ def report_rounds(floors, results, targets=None):
 
 
 def fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
+    # Generous: a first, cold render on a loaded machine may take seconds; nothing is timed here.
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.status, response.read().decode()
 
 
-def wrk(url, seconds=10, connections=8, threads=1):
+def wrk(url, seconds=10, connections=8, threads=1, headers=None):
     """Requests per second and errors from wrk (one thread keeps a core for the server)."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
+    sent = [option for name, value in (headers or {}).items() for option in ("-H", f"{name}: {value}")]
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *sent, url],
         capture_output=True, text=True, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))

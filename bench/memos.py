@@ -3,7 +3,9 @@ with one memo off at a time, against the floor (bench/floor_app.py) of the same 
 
 Run: make bench ONLY=memos. Needs PostgreSQL, Redis, wrk. Method (shared/BENCH.md): gunicorn
 2 sync workers, production settings, Redis for every cache, the page cache off (fragments
-on, as in production without the page cache), wrk -t2 -c16, interleaved rounds, medians.
+on, as in production without the page cache), wrk -t2 -c16, interleaved rounds
+(harness.measure_rounds), medians and ranges as shares of each round's floor, errors
+reported. BENCH_DATABASE names its database.
 A memo stays only if switching it off costs clearly more than the rounds' spread.
 """
 
@@ -16,9 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import fetch, floor_server, gunicorn, manage, production_env, recreate_database, wrk  # noqa: E402
+import harness  # noqa: E402
+from harness import fetch, floor_server, gunicorn, manage, production_env, recreate_database  # noqa: E402
 
-DATABASE = "research_bench_memos"
+DATABASE = os.environ.get("BENCH_DATABASE", "research_bench_memos")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 VARIANTS = ["all memos on", "routes", "sites", "restrictions"]
@@ -42,31 +45,21 @@ def main():
             bases[name] = stack.enter_context(server)
         _, listing = fetch(f"{bases['all memos on']}/blog/")
         article = re.search(r'href="(/blog/[a-z0-9-]+/)"', listing).group(1)
+        harness.warm(floor_base, ["/"])
         for base in bases.values():
-            for url in ("/healthz", article):
-                for _ in range(3):
-                    assert fetch(base + url)[0] == 200
-        shares = {name: [] for name in VARIANTS}
-        errors = 0
-        for round_number in range(1, ROUNDS + 1):
-            floor = wrk(f"{floor_base}/", SECONDS, connections=16, threads=2)
-            line = [f"round {round_number}: floor {floor['rps']:.0f} req/s"]
-            for name in VARIANTS:
-                result = wrk(bases[name] + article, SECONDS, connections=16, threads=2)
-                errors += result["errors"] + floor["errors"]
-                shares[name].append(result["rps"] / floor["rps"])
-                line.append(f"{name} {result['rps']:.0f} ({shares[name][-1]:.1%})")
-            print("; ".join(line), flush=True)
+            harness.warm(base, ["/healthz", article])
+        labels = {name: name if name == VARIANTS[0] else f"without the {name} memo" for name in VARIANTS}
+        urls = {labels[name]: bases[name] + article for name in VARIANTS}
+        print(f"Measuring the uncached article page {article}", flush=True)
+        floors, results = harness.measure_rounds(floor_base, urls, ROUNDS, SECONDS)
 
-    print(f"\nuncached article page {article}, {ROUNDS} rounds of {SECONDS} s, wrk -t2 -c16; "
-          f"non-2xx: {errors}")
-    with_all = statistics.median(shares["all memos on"])
-    for name in VARIANTS:
-        median = statistics.median(shares[name])
-        label = name if name == VARIANTS[0] else f"without the {name} memo"
-        change = "" if name == VARIANTS[0] else f"  ({(median - with_all) / with_all:+.0%} against all on)"
-        print(f"{label:<32} median {median:6.1%} of the floor, range "
-              f"{min(shares[name]):.1%}-{max(shares[name]):.1%}{change}")
+    harness.report_rounds(floors, results)
+    with_all = statistics.median(row["share"] for row in results[labels[VARIANTS[0]]])
+    print("\nAgainst all memos on (a memo stays only if switching it off costs clearly more than the "
+          "rounds' spread):")
+    for name in VARIANTS[1:]:
+        median = statistics.median(row["share"] for row in results[labels[name]])
+        print(f"{labels[name]:<32} {(median - with_all) / with_all:+.0%}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@ Creates (and afterwards drops) a scratch database `ratings_bench` on the Postgre
 server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
 migrates it, and prints read / compute / write seconds for each refresh against the
 limits in issue 3: full refresh <= 20 s (grades <= 2 s), daily incremental <= 10 s.
+
+Issue 13 adds the I/O floor: after the full refresh, the rows it stored (market days,
+grade days, risk days) are copied out of PostgreSQL and into empty tables of the same
+shape with binary COPY, in the same run. The full refresh (risk figures, track record
+and market overview included) must stay within 1.3x of that floor, with compute at most
+20% of its total.
 """
 
 import datetime
@@ -23,6 +29,8 @@ SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1
 DATABASE = "ratings_bench"
 TOKENS, DAYS = 6000, 365
 LIMITS = {"full": 20.0, "compute": 2.0, "incremental": 10.0}
+FLOOR_RATIO, COMPUTE_SHARE = 1.3, 0.20
+FLOOR_TABLES = ("ratings_marketday", "ratings_gradeday", "ratings_riskday")
 
 
 def database_url(name):
@@ -51,6 +59,26 @@ def report(label, result, wall, limit):
     )
 
 
+def io_floor():
+    """Seconds to COPY every stored row out (binary) and into a bare copy of its table."""
+    from django.db import connection
+
+    out_seconds = in_seconds = 0.0
+    with connection.cursor() as cursor:
+        for table in FLOOR_TABLES:
+            started = time.perf_counter()
+            with cursor.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy:
+                payload = b"".join(bytes(block) for block in copy)
+            out_seconds += time.perf_counter() - started
+            cursor.execute(f"CREATE TEMPORARY TABLE floor_{table} (LIKE {table})")
+            started = time.perf_counter()
+            with cursor.copy(f"COPY floor_{table} FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(payload)
+            in_seconds += time.perf_counter() - started
+            cursor.execute(f"DROP TABLE floor_{table}")
+    return out_seconds, in_seconds
+
+
 def main():
     recreate_database()
     os.environ["DATABASE_URL"] = database_url(DATABASE)
@@ -70,7 +98,25 @@ def main():
         provider = DemoProvider()
         started = time.perf_counter()
         full = refresh(provider, end=end, days=DAYS, limit=TOKENS)
-        report(f"full: {TOKENS} x {DAYS} days", full, time.perf_counter() - started, LIMITS["full"])
+        full_wall = time.perf_counter() - started
+        report(f"full: {TOKENS} x {DAYS} days", full, full_wall, LIMITS["full"])
+        copy_out, copy_in = io_floor()
+        floor = copy_out + copy_in
+        ratio = full_wall / floor
+        share = full.timings["compute"] / full_wall
+        print(
+            f"{'I/O floor (same run)':<28} COPY out {copy_out:5.2f} s + in {copy_in:5.2f} s "
+            f"= {floor:6.2f} s; "
+            f"refresh {full_wall:.2f} s = {ratio:.2f}x the floor (limit {FLOOR_RATIO}x: "
+            f"{'ok' if ratio <= FLOOR_RATIO else 'OVER'})"
+        )
+        print(
+            f"{'split of the full refresh':<28} read {full.timings['read']:.2f} s, compute "
+            f"{full.timings['compute']:.2f} s ({share:.0%}, limit {COMPUTE_SHARE:.0%}: "
+            f"{'ok' if share <= COMPUTE_SHARE else 'OVER'}), write {full.timings['write']:.2f} s; of which "
+            f"risk/track record/market: read {full.report_timings['read']:.2f} s, compute "
+            f"{full.report_timings['compute']:.2f} s, write {full.report_timings['write']:.2f} s"
+        )
         compute_verdict = "ok" if full.timings["compute"] <= LIMITS["compute"] else "OVER"
         print(
             f"{'grade computation':<28} {full.timings['compute']:.2f} s "

@@ -50,7 +50,7 @@ PRIVATE = "private, no-store"
 # API key pages, ESP webhooks, the development mailbox, and health probes.
 PRIVATE_PREFIXES = (
     "/admin/", "/django-admin/", "/email/", "/awards/vote/", "/api/keys/", "/anymail/", "/dev/",
-    "/healthz", "/readyz", "/metrics",
+    "/healthz", "/readyz", "/metrics", "/sponsors/i/", "/sponsors/c/", "/sponsors/report/",
 )
 KEY_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 

@@ -10,6 +10,7 @@ from wagtail.models import Page
 from core.fragments import PageParts
 from core.observability import health, metrics
 from core.pagination import page_or_404
+from core.search import site_searchers
 
 # Path prefix -> function(request, message) answering a 404 under it in its own format.
 # Apps register theirs in AppConfig.ready() (the API answers with its JSON error body).
@@ -81,7 +82,8 @@ def search_terms(query):
 
 
 def search(request):
-    """Site search over every live, public page type that declares search fields."""
+    """Site search over every live, public page type that declares search fields, with
+    what apps registered in core.search (tokens, from ratings) above the pages."""
     query = request.GET.get("q", "").strip()
     context = {"search_query": query, "max_query_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:
@@ -98,6 +100,8 @@ def search(request):
     context["page_parts"] = parts = PageParts(request, "search", query, request.GET.get("page", "1"))
     if parts.hit:
         return render(request, "search.html", context)
+    if query and request.GET.get("page", "1") == "1":
+        context["sections"] = site_searchers.sections(query)
     if query and not terms:
         context["results"] = []
     elif terms:

@@ -1,14 +1,14 @@
-from django.urls import path, reverse
+from django.urls import reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from newsletters import dashboard
 from newsletters.models import NewsletterIssuePage, Send, Subscriber
-from newsletters.sending import admin_views
+from newsletters.sending.viewsets import BULK_ACTIONS as SEND_BULK_ACTIONS
+from newsletters.sending.viewsets import SendViewSet
 
 NEWSLETTERS_MENU_HOOK = "register_newsletters_menu_item"
 
@@ -47,46 +47,16 @@ class NewslettersGroup(SnippetViewSetGroup):
     submenu_hook = NEWSLETTERS_MENU_HOOK
 
 
-class SendsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("newsletters.view_send")
-
-
-class SendViewSet(ViewSet):
-    """Sends and their live progress; pause, resume, cancel, retry failed; send an issue."""
-
-    name = "newsletter_sends"
-    url_prefix = "newsletters/sends"
-    menu_icon = "mail"
-    menu_label = "Sends"
-    menu_order = 10
-    menu_hook = NEWSLETTERS_MENU_HOOK
-    menu_item_class = SendsMenuItem
-
-    def get_urlpatterns(self):
-        return [
-            path("", admin_views.send_list, name="index"),
-            path("progress.json", admin_views.progress_json, name="progress"),
-            path("<int:pk>/", admin_views.send_detail, name="detail"),
-            *(
-                path(f"<int:pk>/{action}/", admin_views.change_send, {"action": action}, name=action)
-                for action in admin_views.ACTIONS
-            ),
-            path("<int:pk>/retry-failed/", admin_views.retry_failed, name="retry_failed"),
-            path("issue/<int:issue_pk>/", admin_views.send_issue, name="send_issue"),
-        ]
-
-    @property
-    def menu_url(self):
-        return reverse("newsletter_sends:index")
-
-
 register_snippet(NewslettersGroup)
 
 
 @hooks.register("register_admin_viewset")
 def register_sends():
-    return SendViewSet()
+    return SendViewSet(menu_hook=NEWSLETTERS_MENU_HOOK)
+
+
+for bulk_action in SEND_BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 @hooks.register("register_page_header_buttons")
@@ -102,3 +72,8 @@ def issue_send_button(page, user, view_name, next_url=None):
     else:
         return
     yield PageMenuItem(label, url, icon_name="mail", priority=80, page=page)
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    dashboard.panels_for(request, panels)

@@ -167,16 +167,20 @@ class LatestGradeViewSet(viewsets.ReadOnlyModelViewSet):
         # Most callers ask for pages of everything: with no other parameter, no filter has
         # a value, and building the filter form (half of a cached answer's time) is skipped.
         if not set(request.query_params) <= UNFILTERED_PARAMETERS:
-            filterset = DjangoFilterBackend().get_filterset(request, queryset, self)
+            filterset = self.backend(DjangoFilterBackend).get_filterset(request, queryset, self)
             if not filterset.is_valid():
                 raise translate_validation(filterset.errors)
             cleaned = filterset.form.cleaned_data
             filters = {name: value for name, value in cleaned.items() if value not in (None, "")}
-        ordering = OrderingFilter().get_ordering(request, queryset, self)
+        ordering = self.backend(OrderingFilter).get_ordering(request, queryset, self)
         page_size = self.paginator.get_page_size(request)
         cursor = self.paginator.decode_cursor(request)  # a cursor that is not ours: 404
         site = request.build_absolute_uri("/")  # the links in the answer start with it
         return json.dumps([site, filters, ordering, page_size, cursor], sort_keys=True, default=_plain)
+
+    def backend(self, kind):
+        """The filter backend of this kind that the API is configured with (it validates)."""
+        return next(backend for backend in self.filter_backends if issubclass(backend, kind))()
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -215,3 +219,32 @@ class GradeHistoryView(generics.ListAPIView):
             return GradeDay.objects.none()
         token = get_object_or_404(Token, slug=self.kwargs["slug"])
         return GradeDay.objects.filter(token=token)
+
+
+MATCH_KINDS = ["symbol", "name", "symbol_prefix", "name_prefix", "contains"]
+
+
+class TokenMatchSerializer(serializers.Serializer):
+    """A token found by name or symbol (ratings.search), with its latest grades if it has any."""
+
+    token = serializers.SlugField(source="slug")
+    name = serializers.CharField()
+    symbol = serializers.CharField()
+    match = serializers.SerializerMethodField()
+    date = serializers.DateField(source="graded_on", allow_null=True)
+    trader_grade = serializers.FloatField(allow_null=True)
+    investor_grade = serializers.FloatField(allow_null=True)
+    signal = SignalField(allow_null=True)
+    market_cap = serializers.FloatField(allow_null=True)
+    is_stale = serializers.BooleanField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=MATCH_KINDS))
+    def get_match(self, token):
+        """How the token matched: the exact symbol, the exact name, a prefix of either, or
+        the query inside its name or slug (ratings.search ranks them in this order)."""
+        return MATCH_KINDS[token.match_rank]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, token):
+        return self.context["request"].build_absolute_uri(token.get_absolute_url())

@@ -7,7 +7,10 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         from core.blocks import body_blocks
+        from core.search import site_searchers
 
         from .blocks import TopTokensBlock
+        from .search import site_search_section
 
         body_blocks.register("top_tokens", TopTokensBlock(), live=True)
+        site_searchers.register("tokens", site_search_section)

@@ -156,8 +156,10 @@ def _upsert_postgresql(table, key, columns, nullable):
 
 
 def _copy(cursor, statement, chunks):
-    # The queued writer sends from its own thread, so packing and sending overlap.
-    with cursor.copy(statement, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+    # The queued writer sends from its own thread, so packing and sending overlap. Straight
+    # on psycopg's cursor: Django's debug wrapper (DEBUG=True) takes no writer argument.
+    raw = cursor.cursor
+    with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
         for chunk in chunks:
             copy.write(chunk)
 

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import F, Q
 
+from core.filters import IsoDateFilter, StrictBooleanFilter
+
 from .models import GradeDay, Sector, Signal, Token
 
 # Public sort names -> model fields; "-" in front sorts descending. Missing values go last.
@@ -43,13 +45,13 @@ class TokenFilter(django_filters.FilterSet):
     max_trader = grade_filter("trader_grade", "lte")
     min_investor = grade_filter("investor_grade", "gte")
     max_investor = grade_filter("investor_grade", "lte")
-    signal = django_filters.TypedChoiceFilter(
+    signal = django_filters.ChoiceFilter(
         choices=[(name, Signal(value).label) for name, value in SIGNAL_BY_NAME.items()],
         method="by_signal",
     )
-    graded_after = django_filters.DateFilter(field_name="graded_on", lookup_expr="gte")
-    graded_before = django_filters.DateFilter(field_name="graded_on", lookup_expr="lte")
-    stale = django_filters.BooleanFilter(field_name="is_stale")
+    graded_after = IsoDateFilter(field_name="graded_on", lookup_expr="gte")
+    graded_before = IsoDateFilter(field_name="graded_on", lookup_expr="lte")
+    stale = StrictBooleanFilter(field_name="is_stale")
 
     class Meta:
         model = Token
@@ -66,8 +68,8 @@ class TokenFilter(django_filters.FilterSet):
 
 
 class GradeHistoryFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = IsoDateFilter(field_name="date", lookup_expr="gte")
+    date_to = IsoDateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         model = GradeDay

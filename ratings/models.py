@@ -209,3 +209,60 @@ class RefreshLease(models.Model):
 
     def __str__(self):
         return f"{self.name} held by {self.holder} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RiskDay(models.Model):
+    """One token's risk figures on one day (ratings/risk.py says how each is computed).
+
+    Fractions, not percent: a volatility of 0.8 is 80% a year, a drawdown of -0.35 a fall of
+    35%, a value at risk of 0.06 a daily loss of 6%. Null where the window lacks data.
+    """
+
+    pk = models.CompositePrimaryKey("token", "date")
+    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="risk_days", db_index=False)
+    date = models.DateField()
+    volatility_30d = models.FloatField(null=True, blank=True)
+    sharpe_30d = models.FloatField(null=True, blank=True)
+    sortino_30d = models.FloatField(null=True, blank=True)
+    max_drawdown_30d = models.FloatField(null=True, blank=True)
+    var_95_30d = models.FloatField(null=True, blank=True)
+    beta_30d = models.FloatField(null=True, blank=True)
+    volatility_90d = models.FloatField(null=True, blank=True)
+    sharpe_90d = models.FloatField(null=True, blank=True)
+    sortino_90d = models.FloatField(null=True, blank=True)
+    max_drawdown_90d = models.FloatField(null=True, blank=True)
+    var_95_90d = models.FloatField(null=True, blank=True)
+    beta_90d = models.FloatField(null=True, blank=True)
+    volatility_365d = models.FloatField(null=True, blank=True)
+    sharpe_365d = models.FloatField(null=True, blank=True)
+    sortino_365d = models.FloatField(null=True, blank=True)
+    max_drawdown_365d = models.FloatField(null=True, blank=True)
+    var_95_365d = models.FloatField(null=True, blank=True)
+    beta_365d = models.FloatField(null=True, blank=True)
+    support = models.FloatField(null=True, blank=True)
+    resistance = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["token", "date"]
+
+    def __str__(self):
+        return f"{self.token_id} {self.date} risk"
+
+
+class MarketReport(models.Model):
+    """The track record and the market overview as computed by the refresh of `date`.
+
+    Written once per refresh from the stored grades and prices, read whole by the
+    performance and market pages and the API: a page costs one query, however many tokens.
+    """
+
+    date = models.DateField(unique=True)
+    computed_at = models.DateTimeField(auto_now=True)
+    track_record = models.JSONField()
+    market = models.JSONField()
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"Market report {self.date}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core import caching
 
-from . import bulk, grading
+from . import bulk, grading, reports
 from .locking import RefreshBusy, refresh_lock
 from .models import GradeDay, MarketDay, RefreshRun, Sector, Token
 from .providers import MarketData, ProviderError
@@ -45,6 +45,8 @@ class RefreshResult:
     # Why rows or sector tags were left out, e.g. "line 12: close is 'abc', not a number".
     problems: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    # The part of each timing spent on risk figures, track record and market overview.
+    report_timings: dict = field(default_factory=dict)
 
 
 def validate(data):
@@ -147,6 +149,11 @@ def _refresh(provider, *, end, days, limit, progress):
             result.timings["compute"] = time.perf_counter() - started
 
             started = time.perf_counter()
+            # A first load of a whole year can hand its rows to the reports instead of them
+            # reading the rows back; a re-run over stored days cannot (rows it drops stay stored).
+            first_load = len(data.dates) >= reports.ANALYSIS_DAYS and not MarketDay.objects.filter(
+                date__range=(data.dates[0], end)
+            ).exists()
             progress("write", 0, 2)
             _write_market(tokens, data, valid)
             progress("write", 1, 2)
@@ -155,6 +162,13 @@ def _refresh(provider, *, end, days, limit, progress):
             progress("write", 2, 2)
             result.tokens_graded, result.tokens_stale = _update_snapshots(tokens, data, end, graded[:, -1])
             result.timings["write"] = time.perf_counter() - started
+            # Risk figures, track record and market overview, from the rows just stored.
+            progress("report", 0, 1)
+            known = _just_stored(tokens, data, grades, kept, graded) if first_load else None
+            reports.publish(end, result.report_timings, known=known)
+            progress("report", 1, 1)
+            for stage in ("read", "compute", "write"):
+                result.timings[stage] += result.report_timings[stage]
 
             run.status = RefreshRun.Status.DONE
             run.tokens_graded, run.tokens_stale = result.tokens_graded, result.tokens_stale
@@ -316,6 +330,23 @@ def _market_arrays(data, tokens, history):
         prior_high=np.fmax(prior_high, provider_high),
         launch_index=launch,
     )
+
+
+def _just_stored(tokens, data, grades, kept, graded):
+    """The rows this refresh stored, as reports.load takes them: invalid market rows were
+    blanked by validate() and never stored; grades only where `graded`."""
+
+    def stored_grades(matrix):
+        return np.where(graded, matrix[:, kept], np.nan)
+
+    return {
+        "ids": np.array([t.pk for t in tokens], dtype=np.int64),
+        "dates": list(data.dates),
+        **{name: data[name] for name in reports.MARKET_COLUMNS},
+        "trader_grade": stored_grades(grades.trader),
+        "investor_grade": stored_grades(grades.investor),
+        "signal": stored_grades(grades.signal.astype(float)),
+    }
 
 
 def _cells(tokens, dates, mask):

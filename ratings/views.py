@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from core.fragments import PageParts
 from core.pagination import page_or_404
 
-from . import attribution, grading
-from .charts import line_chart
+from . import attribution, grading, market, reports, risk, track_record
+from .charts import format_value, heat_map, line_chart, percent_label, share_label
 from .filters import TABLE_SORTS, TokenFilter, sort_table
-from .models import GradeDay, MarketDay, Sector, Token
+from .models import GradeDay, MarketDay, RiskDay, Sector, Token
 
 CHART_RANGES = (30, 90, 365)
 TOP_COUNT = 10
@@ -70,6 +70,7 @@ def token_detail(request, slug):
     if days not in CHART_RANGES:
         raise Http404(f"Charts cover {', '.join(map(str, CHART_RANGES))} days.")
     latest, explained = latest_explained(token)
+    risk_day = RiskDay.objects.filter(token=token).order_by("-date").first()
     end = token.graded_on or datetime.date.today()
     since = end - datetime.timedelta(days=days - 1)
     dates = [since + datetime.timedelta(days=i) for i in range(days)]
@@ -114,8 +115,18 @@ def token_detail(request, slug):
                 y_range=(0, 100),
             ),
             "price_chart": line_chart(
-                dates, [("Price", close, "line-price")], title=f"{token.name} price in USD, last {days} days"
+                dates,
+                [("Price", close, "line-price")],
+                title=f"{token.name} price in USD, last {days} days",
+                levels=[
+                    ("Support", risk_day and risk_day.support, "level-support"),
+                    ("Resistance", risk_day and risk_day.resistance, "level-resistance"),
+                ],
             ),
+            "risk": risk_day,
+            "risk_rows": risk_rows(risk_day),
+            "risk_windows": risk.WINDOWS,
+            "risk_method": risk.RISK_METHOD,
         },
     )
 
@@ -173,3 +184,137 @@ def top_by_sector(request, slug):
             "sectors": Sector.objects.all(),
         },
     )
+
+
+RISK_ROWS = (
+    ("volatility", "Volatility (a year)", "share"),
+    ("sharpe", "Sharpe ratio", "ratio"),
+    ("sortino", "Sortino ratio", "ratio"),
+    ("max_drawdown", "Maximum drawdown", "signed"),
+    ("var_95", "Value at risk, 95%, one day", "share"),
+    ("beta", "Beta to the market", "ratio"),
+)
+
+
+def risk_rows(risk_day):
+    """[(label, format, [value per window])] for the token page's risk table."""
+    if risk_day is None:
+        return []
+    return [
+        (label, kind, [getattr(risk_day, f"{figure}_{window}d") for window in risk.WINDOWS])
+        for figure, label, kind in RISK_ROWS
+    ]
+
+
+def _days(isoformat_dates):
+    return [datetime.date.fromisoformat(day) for day in isoformat_dates]
+
+
+def _values(values):
+    return np.array([np.nan if value is None else value for value in values], dtype=float)
+
+
+def performance(request):
+    asked = request.GET.get("horizon", str(track_record.SPREAD_HORIZON))
+    parts = PageParts(request, "ratings-performance", asked)
+    if parts.hit:
+        return render(request, "ratings/performance.html", {"page_parts": parts})
+    horizons = [str(h) for h in track_record.HORIZONS]
+    context = {"horizons": horizons, "horizon": asked, "methodology": track_record.methodology()}
+    if asked not in horizons:
+        context["error"] = f"horizon must be one of {', '.join(horizons)} (days); got {asked[:20]!r}."
+        return render(request, "ratings/performance.html", context, status=400)
+    context["page_parts"] = parts
+    report = reports.latest_report()
+    if report is not None:
+        record = report.track_record
+        dates = _days(record["spread"]["dates"])
+        context.update(
+            {
+                "report": report,
+                "record": record,
+                "benchmark": record["benchmarks"][asked],
+                "tables": [
+                    (
+                        track_record.GROUPING_LABELS[name],
+                        [{"label": g["label"], **g["horizons"][asked]} for g in record["groups"][name]],
+                    )
+                    for name in track_record.GROUPINGS
+                ],
+                "spread_chart": line_chart(
+                    dates,
+                    [
+                        ("Trader Grade spread", _values(record["spread"]["trader"]), "line-spread-trader"),
+                        (
+                            "Investor Grade spread",
+                            _values(record["spread"]["investor"]),
+                            "line-spread-investor",
+                        ),
+                    ],
+                    title=f"Top band minus bottom band, {record['spread']['horizon']}-day forward return",
+                    formatter=percent_label,
+                ),
+                "spread_horizon": record["spread"]["horizon"],
+            }
+        )
+    return render(request, "ratings/performance.html", context)
+
+
+MARKET_RANGES = (30, 90, 365)
+
+
+def market_overview(request):
+    asked = request.GET.get("range", "365")
+    parts = PageParts(request, "ratings-market", asked)
+    if parts.hit:
+        return render(request, "ratings/market.html", {"page_parts": parts})
+    context = {"ranges": MARKET_RANGES, "regime_rule": market.REGIME_RULE}
+    if asked not in {str(days) for days in MARKET_RANGES}:
+        context["error"] = (
+            f"range must be one of {', '.join(map(str, MARKET_RANGES))} (days); got {asked[:20]!r}."
+        )
+        return render(request, "ratings/market.html", context, status=400)
+    days = int(asked)
+    context.update({"page_parts": parts, "days": days})
+    report = reports.latest_report()
+    if report is not None:
+        overview = report.market
+        series = {name: values[-days:] for name, values in overview["series"].items()}
+        dates = _days(series["dates"])
+        context.update(
+            {
+                "report": report,
+                "overview": overview,
+                "cap_chart": line_chart(
+                    dates,
+                    [("Total market cap", _values(series["total_market_cap"]), "line-total")],
+                    title=f"Total market cap in USD, last {days} days",
+                    formatter=lambda v: "$" + format_value(v),
+                ),
+                "volume_chart": line_chart(
+                    dates,
+                    [("Total volume", _values(series["total_volume"]), "line-price")],
+                    title=f"Total daily volume in USD, last {days} days",
+                    formatter=lambda v: "$" + format_value(v),
+                ),
+                "breadth_chart": line_chart(
+                    dates,
+                    [
+                        (f"Above {w}-day average", _values(series[f"above_{w}d_average"]), css)
+                        for w, css in zip(market.BREADTH_WINDOWS, ("line-breadth-short", "line-breadth-long"),
+                                          strict=True)
+                    ]
+                    + [("High Trader Grade", _values(series["high_trader_grade_share"]), "line-high-grades")],
+                    title=f"Market breadth and share of high Trader Grades, last {days} days",
+                    y_range=(0, 1),
+                    formatter=share_label,
+                ),
+                "sector_map": heat_map(
+                    [sector["name"] for sector in overview["sectors"]],
+                    overview["sector_periods"],
+                    [[s["returns"][p] for p in overview["sector_periods"]] for s in overview["sectors"]],
+                    title="Sector returns, weighted by market cap, over 1, 7, 30 and 90 days",
+                ),
+            }
+        )
+    return render(request, "ratings/market.html", context)

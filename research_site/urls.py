@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/awards/", include("awards.api")),
     path("api/", include("api.urls")),
     path("ratings/", include("ratings.urls")),
+    path("sponsors/", include("sponsors.urls")),
     path("anymail/", include("anymail.urls")),  # ESP bounce and complaint webhooks
     path("email/", include("newsletters.urls")),
     path("", include("blog.urls")),

@@ -69,6 +69,9 @@ def test_grade_history_of_one_token_between_dates(client, graded):
     assert rows[0]["components"]["momentum"] == stored.momentum
 
 
+BAD_DATE = "Enter a valid date as YYYY-MM-DD."
+
+
 @pytest.mark.parametrize(
     ("url", "status", "code", "message"),
     [
@@ -78,8 +81,15 @@ def test_grade_history_of_one_token_between_dates(client, graded):
             "invalid",
             "min_investor: Ensure this value is less than or equal to 100.",
         ),
-        ("/api/v1/grades/?graded_after=someday", 400, "invalid", "graded_after: Enter a valid date."),
-        ("/api/v1/tokens/?category=nowhere", 400, "invalid", "category: Select a valid choice."),
+        ("/api/v1/grades/?graded_after=someday", 400, "invalid", f"graded_after: {BAD_DATE}"),
+        ("/api/v1/grades/?graded_after=09/30/2025", 400, "invalid", f"graded_after: {BAD_DATE}"),
+        ("/api/v1/tokens/?stale=yes", 400, "invalid", "stale: Enter true or false."),
+        ("/api/v1/tokens/?signal=moon", 400, "invalid", "signal: Select a valid choice."),
+        ("/api/v1/grades/?page_size=0", 400, "invalid", "page_size: Enter a whole number from 1 to 200."),
+        ("/api/v1/grades/?page_size=201", 400, "invalid", "page_size: Enter a whole number from 1 to 200."),
+        ("/api/v1/tokens/?ordering=price", 400, "invalid", "ordering: Sort by one or more of slug, name"),
+        ("/api/v1/tokens/?category=nowhere", 404, "not_found", "No category called 'nowhere'."),
+        ("/api/v1/articles/?category=nowhere", 404, "not_found", "No category called 'nowhere'."),
         ("/api/v1/tokens/no-such-token/", 404, "not_found", "No Token matches the given query."),
         ("/api/v1/tokens/no-such-token/grades/", 404, "not_found", "No Token matches the given query."),
         ("/api/v1/tokens/?cursor=garbage", 404, "not_found", "Invalid cursor"),

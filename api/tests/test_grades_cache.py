@@ -38,7 +38,7 @@ def test_one_question_spelt_two_ways_is_one_entry_with_links_free_of_junk(client
     [
         ("min_investor=101", 400),
         ("graded_after=someday", 400),
-        ("category=nowhere", 400),
+        ("category=nowhere", 404),
         ("signal=maybe", 400),
         ("cursor=garbage", 404),
     ],

@@ -216,3 +216,91 @@ def test_void_one_never_redirects_off_site(client, moderator, votes):
         f"/admin/awards/votes/{vote2.pk}/void/", {"reason": "r", "next": "/admin/awards/votes/?p=2"}
     )
     assert response["Location"] == "/admin/awards/votes/?p=2"
+
+
+def listed_votes(response):
+    assert response.status_code == 200
+    rows = BeautifulSoup(response.content, "html.parser").select("table.listing tbody tr")
+    return [row.get_text(" ", strip=True) for row in rows]
+
+
+def test_the_votes_listing_filters_sorts_and_paginates(client, moderator, votes, settings):
+    category, depin, ai = votes
+    client.force_login(moderator)
+    assert len(listed_votes(client.get("/admin/awards/votes/"))) == 7
+    for n in range(60):  # a bigger farm: the listing pages by 50
+        voting.confirm(ballot_for(depin, email=f"farm{n}@bots.example", ip_hash="farm-ip"))
+    first, second = client.get("/admin/awards/votes/"), client.get("/admin/awards/votes/", {"p": 2})
+    assert (len(listed_votes(first)), len(listed_votes(second))) == (50, 17)
+    assert "67 votes match." in first.content.decode()
+
+    by_domain = listed_votes(client.get("/admin/awards/votes/", {"email_domain": "MAIL.example"}))
+    assert len(by_domain) == 3 and all("mail.example" in row for row in by_domain)
+    assert len(listed_votes(client.get("/admin/awards/votes/", {"category": category.pk}))) == 50
+    ascending = listed_votes(client.get("/admin/awards/votes/", {"ordering": "email_domain"}))
+    descending = listed_votes(client.get("/admin/awards/votes/", {"ordering": "-email_domain"}))
+    assert "bots.example" in ascending[0] and "mail.example" in descending[0]
+
+    person0 = Vote.objects.filter(email="person0@mail.example")
+    voting.void(person0, reason="Dup", moderator=None, selection="t")
+    voided = listed_votes(client.get("/admin/awards/votes/", {"status": "voided"}))
+    assert len(voided) == 1 and "voided: Dup" in voided[0]
+
+
+def test_moderators_void_ticked_votes_in_bulk_with_a_reason(client, moderator, votes):
+    category, depin, ai = votes
+    client.force_login(moderator)
+    chosen = list(Vote.objects.filter(nominee=depin).order_by("pk")[:2])
+    url = "/admin/bulk/awards/vote/void/?next=/admin/awards/votes/&" + "&".join(f"id={v.pk}" for v in chosen)
+    confirm = client.get(url).content.decode()
+    assert "Void 2 votes?" in confirm and 'name="reason"' in confirm
+
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 200 and "Say why these votes are void" in refused.content.decode()
+    assert not VoidRecord.objects.exists()
+
+    response = client.post(url, {"reason": "Same device, two addresses"})
+    assert response.status_code == 302 and response["Location"] == "/admin/awards/votes/"
+    records = VoidRecord.objects.all()
+    assert {r.vote_id for r in records} == {v.pk for v in chosen}
+    assert {(r.reason, r.moderator, r.selection) for r in records} == {
+        ("Same device, two addresses", moderator, "2 votes ticked")
+    }
+    assert tally(depin) == 2 and tallies_match_votes(category)
+
+
+def test_select_all_voids_what_a_narrowing_filter_shows_and_nothing_without_one(client, moderator, votes):
+    category, depin, ai = votes
+    client.force_login(moderator)
+    everything = "/admin/bulk/awards/vote/void/?next=/admin/awards/votes/&id=all"
+    assert "Narrow the votes" in client.get(everything).content.decode()
+    client.post(everything, {"reason": "all of them"})
+    assert not VoidRecord.objects.exists()
+
+    client.post(everything + "&ip_hash=bad-ip", {"reason": "Farm"})
+    assert Vote.objects.filter(voided_at__isnull=False).count() == 4
+    assert (tally(depin), tally(ai)) == (0, 3)
+
+
+def test_votes_are_never_edited_or_deleted_in_the_admin(client, admin_client, moderator, votes):
+    vote = Vote.objects.first()
+    client.force_login(moderator)
+    for user_client in (client, admin_client):
+        for path in (f"/admin/awards/votes/edit/{vote.pk}/", f"/admin/awards/votes/delete/{vote.pk}/"):
+            response = user_client.get(path)
+            assert (response.status_code, response["Location"]) == (302, "/admin/"), path
+    assert Vote.objects.filter(pk=vote.pk, voided_at__isnull=True).exists()
+
+
+def test_the_void_log_is_searched_and_for_vote_watchers_only(client, moderator, votes, django_user_model):
+    client.force_login(moderator)
+    client.post("/admin/awards/votes/void/", {"ip_hash": "bad-ip", "reason": "Farm"})
+    vote = Vote.objects.filter(voided_at__isnull=True).first()
+    client.post(f"/admin/awards/votes/{vote.pk}/void/", {"reason": "Typo squatter"})
+    assert len(listed_votes(client.get("/admin/awards/votes/log/"))) == 5
+    assert len(listed_votes(client.get("/admin/awards/votes/log/", {"q": "squatter"}))) == 1
+
+    editor = django_user_model.objects.create_user("ed", password="pw")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get("/admin/awards/votes/log/")["Location"] == "/admin/"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
@@ -118,6 +119,14 @@ class ArticlePage(BasePage):
         default=False, help_text="Paid content: labelled 'Sponsored' and never a rating."
     )
     sponsor_name = models.CharField(max_length=120, blank=True)
+    sponsor = models.ForeignKey(
+        "sponsors.Sponsor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsored_articles",
+        help_text="The sponsor's record: the article links to it.",
+    )
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
 
     content_panels = BasePage.content_panels + [
@@ -128,7 +137,10 @@ class ArticlePage(BasePage):
         InlinePanel("article_authors", label="Authors", min_num=1),
         FieldPanel("cover_image"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("sponsored"), FieldPanel("sponsor_name")], heading="Sponsorship"),
+        MultiFieldPanel(
+            [FieldPanel("sponsored"), FieldPanel("sponsor"), FieldPanel("sponsor_name")],
+            heading="Sponsorship",
+        ),
         InlinePanel("related_links", label="Related articles"),
     ]
     search_fields = BasePage.search_fields + [
@@ -146,7 +158,7 @@ class ArticlePage(BasePage):
 
     @classmethod
     def routing_queryset(cls):
-        return cls.objects.select_related("category", "cover_image", "social_image")
+        return cls.objects.select_related("category", "cover_image", "social_image", "sponsor")
 
     @property
     def listing_summary(self):
@@ -171,6 +183,8 @@ class ArticlePage(BasePage):
     def clean(self):
         super().clean()
         self.reading_minutes = reading_minutes(self.body)
+        if self.sponsor_id and not self.sponsored:
+            raise ValidationError({"sponsored": "An article with a sponsor is sponsored: tick this box."})
 
     def save(self, *args, **kwargs):
         self.reading_minutes = reading_minutes(self.body)

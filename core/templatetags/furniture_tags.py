@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from core import promotions
 from core.furniture import feeds, footer_templates, page_scripts
 
 register = template.Library()
@@ -59,3 +60,15 @@ def feed_items():
 def _feed_items(registered):
     links = ((reverse(name),) for _, name in registered)
     return format_html_join("\n", '<li><a href="{}">RSS</a></li>', links)
+
+
+@register.simple_tag(takes_context=True)
+def promo_slot(context, slot):
+    """A promotion slot (core.promotions): a sponsor's placement, our own promotion, or nothing."""
+    return promotions.web_slot(context.get("request"), slot)
+
+
+@register.simple_tag(takes_context=True)
+def sponsor_note(context, slug):
+    """On a token's page: the note that its project is a current sponsor, if it is."""
+    return promotions.token_note(context.get("request"), slug)

@@ -2,6 +2,7 @@
 visitors' addresses) and send what is stuck again."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.utils import timezone
@@ -88,3 +89,51 @@ def test_retry_every_stuck_email_at_once(client, django_user_model, stuck):
 def test_only_moderators_were_granted_the_outbox():
     granted = Permission.objects.filter(content_type__app_label="core", codename__endswith="outboxemail")
     assert set(Group.objects.filter(permissions__in=granted).values_list("name", flat=True)) == {"Moderators"}
+
+
+def listed_addresses(response):
+    assert response.status_code == 200
+    rows = BeautifulSoup(response.content, "html.parser").select("table.listing tbody tr")
+    return [row.find("td", string=lambda text: text and "@" in text).get_text(strip=True) for row in rows]
+
+
+@pytest.fixture
+def queue():
+    """60 emails waiting, the first due first, two kinds of them."""
+    now = timezone.now()
+    return OutboxEmail.objects.bulk_create(
+        OutboxEmail(
+            kind="awards.ballot" if n % 2 else "api.key_link",
+            to=f"visitor{n:02d}@example.com",
+            attempts=1,
+            next_attempt_at=now + timezone.timedelta(minutes=n),
+        )
+        for n in range(60)
+    )
+
+
+def test_the_outbox_listing_searches_filters_sorts_and_paginates(client, django_user_model, queue):
+    moderator = signed_in(client, django_user_model, "Moderators")
+    first = listed_addresses(moderator.get(URL))
+    assert len(first) == 50 and first[:2] == ["visitor00@example.com", "visitor01@example.com"]  # due first
+    assert len(listed_addresses(moderator.get(URL, {"p": 2}))) == 10
+    searched = listed_addresses(moderator.get(URL, {"q": "visitor1"}))
+    assert searched == [f"visitor1{n}@example.com" for n in range(10)]
+    ballots = listed_addresses(moderator.get(URL, {"kind": "awards.ballot"}))
+    assert len(ballots) == 30 and "visitor01@example.com" in ballots
+    assert "visitor00@example.com" not in ballots
+    assert listed_addresses(moderator.get(URL, {"ordering": "-to"}))[0] == "visitor59@example.com"
+
+
+def test_moderators_retry_ticked_emails_in_bulk(client, django_user_model, stuck):
+    waiting, failed = stuck
+    moderator = signed_in(client, django_user_model, "Moderators")
+    url = f"/admin/bulk/core/outboxemail/retry/?next={URL}&id={waiting.pk}&id={failed.pk}"
+    assert "Try 2 emails again now" in BeautifulSoup(moderator.get(url).content, "html.parser").get_text(" ")
+    assert not mail.outbox
+    response = moderator.post(url)
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == ["failed@example.com", "waiting@example.com"]
+
+    editor = signed_in(client, django_user_model, "Editors")
+    assert editor.post(url)["Location"] == "/admin/"

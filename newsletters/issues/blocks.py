@@ -54,6 +54,27 @@ class ButtonBlock(blocks.StructBlock):
         template = "newsletters/blocks/button.html"
 
 
+class PromotionBlock(blocks.StructBlock):
+    """A sponsor's placement or one of our own promotions, frozen into the issue when it is
+    drafted (core.promotions fills it). A sponsored one says so, with the disclosure."""
+
+    sponsored = blocks.BooleanBlock(required=False, help_text="Labelled \"Sponsored\" with the disclosure.")
+    disclosure = blocks.CharBlock(required=False, max_length=200)
+    headline = blocks.CharBlock(required=False, max_length=90)
+    text = blocks.TextBlock(required=False, max_length=280)
+    image = ImageChooserBlock(required=False)
+    alt_text = blocks.CharBlock(required=False, max_length=200)
+    link = blocks.URLBlock(max_length=500)
+    link_text = blocks.CharBlock(required=False, max_length=40)
+    creative = blocks.IntegerBlock(required=False, help_text="The sponsor's creative, for its report.")
+    slot = blocks.CharBlock(required=False, max_length=20)
+
+    class Meta:
+        icon = "pick"
+        label = "Promotion"
+        template = "newsletters/blocks/promotion.html"
+
+
 class IssueBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(max_length=120, icon="title", template="newsletters/blocks/heading.html")
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
@@ -61,6 +82,7 @@ class IssueBodyBlock(blocks.StreamBlock):
     token_table = TokenTableBlock()
     articles = ArticleListBlock()
     button = ButtonBlock()
+    promotion = PromotionBlock()
 
 
 class NewsletterSignupBlock(blocks.StructBlock):

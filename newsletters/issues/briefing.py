@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from blog.models import ArticlePage
 from blog.models.pages import article_cards
+from core import promotions
 from core.links import absolute
 from newsletters.issues import grades
 from newsletters.models import NewsletterIssuePage, NewsletterPage
@@ -192,8 +194,12 @@ def compose(newsletter, day, liquid, articles, articles_are_new):
     leader = top[0]
     date_label = f"{day.day} {day:%B %Y}"
 
+    # Promotion slots are filled for the day the issue goes out, not the graded day.
+    out_on = timezone.localdate()
     body = [("paragraph", intro(day, len(liquid), leader, ups, downs))]
+    body += promotion("newsletter_top", out_on)
     body.append(("token_table", table("Top picks by Trader Grade", top, note=pick_note)))
+    body += promotion("newsletter_middle", out_on)
     if ups:
         body.append(("token_table", table("Biggest moves up", ups, note=move_note)))
     if downs:
@@ -222,6 +228,12 @@ def compose(newsletter, day, liquid, articles, articles_are_new):
         drafted_for=day,
         live=False,
     )
+
+
+def promotion(slot, day):
+    """The slot's block, or nothing: a slot with no campaign and no promotion is left out."""
+    value = promotions.newsletter_slot(slot, day)
+    return [("promotion", value)] if value else []
 
 
 def intro(day, liquid_count, leader, ups, downs):

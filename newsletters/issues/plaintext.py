@@ -80,6 +80,13 @@ def button(value):
     return f"{value['text']}: {absolute(value['url'])}"
 
 
+def promotion(value):
+    lines = [f"Sponsored: {value['disclosure']}" if value.get("sponsored") else ""]
+    lines += [value.get("headline") or value.get("alt_text") or "", value.get("text") or ""]
+    lines.append(f"{value.get('link_text') or 'Learn more'}: {absolute(value['link'])}")
+    return "\n".join(line for line in lines if line)
+
+
 RENDERERS = {
     "heading": heading,
     "paragraph": paragraph,
@@ -87,6 +94,7 @@ RENDERERS = {
     "token_table": token_table,
     "articles": articles,
     "button": button,
+    "promotion": promotion,
 }
 
 

@@ -1,9 +1,8 @@
-"""Moderator views in the Wagtail admin: sends and their progress; pause, resume, cancel;
+"""Moderator views in the Wagtail admin: a send's page and its progress; pause, resume, cancel;
 retry failed deliveries; send a published issue that has not gone out yet."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,20 +33,6 @@ def unsent_issues():
         .defer_streamfields()
         .order_by("-first_published_at")
     )
-
-
-@view_sends
-def send_list(request):
-    sends = Send.objects.select_related("issue").order_by("-created_at", "-pk")
-    page = Paginator(sends, SENDS_PER_PAGE).get_page(request.GET.get("p"))
-    context = {
-        "page": page,
-        "rows": zip(page, progress.progress(list(page)), strict=True),
-        "can_control": request.user.has_perm("newsletters.change_send"),
-        "can_start": request.user.has_perm("newsletters.add_send"),
-        "unsent": unsent_issues()[:20] if request.user.has_perm("newsletters.add_send") else [],
-    }
-    return render(request, "newsletters/admin/send_list.html", context)
 
 
 def failed_rows(send, show_addresses):

@@ -269,3 +269,85 @@ def test_failed_recipients_addresses_are_for_moderators_only(moderator, editor_c
     assert page.status_code == 200
     assert address not in page.content.decode()
     assert "550 5.1.1 &lt;(hidden)&gt;: no such user" in page.content.decode()
+
+
+def listed_subjects(response):
+    assert response.status_code == 200
+    rows = BeautifulSoup(response.content, "html.parser").select("table.listing tbody tr[data-send-progress]")
+    return [row.select_one("td.title").get_text(strip=True) for row in rows]
+
+
+@pytest.fixture
+def many_sends(newsletter, settings, django_capture_on_commit_callbacks):
+    """25 sends a minute apart, oldest first: "Issue 00" ... "Issue 24"; every fifth finished,
+    and one to a second newsletter."""
+    settings.NEWSLETTERS_WORKERS = 0
+    subscribe(newsletter, 2)
+    weekly = make_newsletter(newsletter.get_parent(), title="Research Weekly")
+    start = timezone.now() - datetime.timedelta(hours=1)
+    made = []
+    for number in range(25):
+        with django_capture_on_commit_callbacks(execute=True):
+            issue = make_issue(weekly if number == 7 else newsletter, subject=f"Issue {number:02d}")
+            send, _ = sends.queue_issue(issue)
+        status = "finished" if number % 5 == 0 else "sending"
+        Send.objects.filter(pk=send.pk).update(
+            created_at=start + datetime.timedelta(minutes=number), status=status
+        )
+        made.append(send)
+    return made
+
+
+def test_the_sends_listing_filters_searches_sorts_and_paginates(moderator, many_sends):
+    first_page = listed_subjects(moderator.get(SENDS))
+    assert first_page == [f"Issue {n:02d}" for n in range(24, 4, -1)]  # 20 a page, newest first
+    assert listed_subjects(moderator.get(SENDS, {"p": 2})) == [f"Issue {n:02d}" for n in range(4, -1, -1)]
+
+    assert listed_subjects(moderator.get(SENDS, {"status": "finished"})) == [
+        "Issue 20", "Issue 15", "Issue 10", "Issue 05", "Issue 00"
+    ]  # fmt: skip
+    weekly = Send.objects.get(subject="Issue 07").issue.get_parent()
+    assert listed_subjects(moderator.get(SENDS, {"newsletter": weekly.pk})) == ["Issue 07"]
+    assert listed_subjects(moderator.get(SENDS, {"q": "issue 1"})) == [f"Issue {n}" for n in range(19, 9, -1)]
+    by_subject = listed_subjects(moderator.get(SENDS, {"ordering": "subject"}))
+    assert by_subject[:3] == ["Issue 00", "Issue 01", "Issue 02"]
+    # An unknown sort or status is ignored or refused, never a 500.
+    assert moderator.get(SENDS, {"ordering": "html"}).status_code == 200
+    assert moderator.get(SENDS, {"status": "exploded"}).status_code == 200
+
+
+def test_moderators_pause_and_cancel_ticked_sends_in_bulk(moderator, many_sends):
+    running = [send for send in many_sends if send.subject in ("Issue 01", "Issue 02")]
+    finished = next(send for send in many_sends if send.subject == "Issue 05")
+    ids = "&".join(f"id={send.pk}" for send in [*running, finished])
+    url = f"/admin/bulk/newsletters/send/pause/?next={SENDS}&{ids}"
+
+    confirm = text_of(moderator.get(url))
+    assert "Pause 2 sends?" in confirm and "Issue 05 (finished)" in confirm  # listed, left alone
+    assert Send.objects.filter(status="paused").count() == 0  # asking changes nothing
+
+    response = moderator.post(url)
+    assert response.status_code == 302 and response["Location"] == SENDS
+    paused = Send.objects.filter(status="paused").values_list("subject", flat=True)
+    assert set(paused) == {"Issue 01", "Issue 02"}
+    assert Send.objects.get(pk=finished.pk).status == "finished"
+
+    moderator.post(f"/admin/bulk/newsletters/send/cancel/?next={SENDS}&id={running[0].pk}")
+    cancelled = Send.objects.get(pk=running[0].pk)
+    assert cancelled.status == "cancelled"
+    assert set(cancelled.deliveries.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_editors_get_neither_bulk_controls_nor_forms(editor, many_sends):
+    page = BeautifulSoup(editor.get(SENDS).content, "html.parser")
+    assert not page.select("input.bulk-action-checkbox") and not page.select("[data-bulk-action-footer]")
+    send = many_sends[1]
+    assert denied(editor.post(f"/admin/bulk/newsletters/send/pause/?next={SENDS}&id={send.pk}"))
+    assert Send.objects.get(pk=send.pk).status == "sending"
+
+
+def test_nobody_edits_or_deletes_a_send_through_the_generic_views(moderator, admin_client, running_send):
+    for client in (moderator, admin_client):
+        for path in (f"{SENDS}edit/{running_send.pk}/", f"{SENDS}delete/{running_send.pk}/", f"{SENDS}new/"):
+            assert denied(client.get(path)), path
+    assert Send.objects.filter(pk=running_send.pk).exists()

@@ -91,3 +91,27 @@ def grade(value):
 @register.filter
 def token_url(slug):
     return f"{reverse('ratings:table')}{slug}/"
+
+
+@register.filter
+def signed_percent(value, digits=1):
+    """A fraction as a signed percentage: 0.0523 -> +5.2%; a dash when unknown."""
+    if value is None:
+        return "–"
+    return f"{float(value) * 100:+.{digits}f}%"
+
+
+@register.filter
+def share(value, digits=1):
+    """A fraction as a percentage without sign: 0.523 -> 52.3%; a dash when unknown."""
+    if value is None:
+        return "–"
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.filter
+def ratio(value, digits=2):
+    """A plain number to fixed digits (Sharpe, beta); a dash when unknown."""
+    if value is None:
+        return "–"
+    return f"{float(value):.{digits}f}"

@@ -45,6 +45,14 @@ def test_upsert_stores_nan_as_null_and_replaces_rows_on_a_second_run():
     assert stored == [(9.0, 1.0), (8.0, None), (3.5, None)]
 
 
+def test_a_bulk_load_works_with_debug_on_as_make_run_has_it(settings):
+    settings.DEBUG = True  # Django then wraps every cursor in its query-logging wrapper
+    token = Token.objects.create(slug="alpha", name="Alpha", symbol="ALP")
+    store(market_rows([token] * 2, [1.5, 2.5], [np.nan, 7.0]))
+    store(market_rows([token] * 2, [4.0, 5.0], [1.0, 2.0]))
+    assert list(MarketDay.objects.order_by("date").values_list("close", flat=True)) == [4.0, 5.0]
+
+
 def test_read_days_returns_the_stored_rows_with_nan_for_null():
     tokens = [Token.objects.create(slug=s, name=s, symbol=s) for s in ("a", "b")]
     store(market_rows([tokens[0], tokens[1], tokens[0]], [1.0, 2.0, 3.0], [np.nan, 4.0, 5.0]))

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 # Queries of the table and of a token page: cold (the first render after a refresh or a
 # publish) and warm (the next render, its parts stored); the same for any page size.
 TABLE_COLD, TABLE_WARM = 5, 0
-TOKEN_COLD, TOKEN_WARM = 6, 0
+TOKEN_COLD, TOKEN_WARM = 7, 0
 
 
 @pytest.fixture

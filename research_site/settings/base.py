@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "api",
     "awards",
     "newsletters",
+    "sponsors",
     "research_site",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
@@ -91,9 +92,11 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Every answer leaves with its Cache-Control, page-cache copies included.
     "core.edge.CacheControlMiddleware",
+    # A hit is answered here, with the headers the middleware below gave the page when it
+    # was stored; nothing below runs for it (core.caching).
+    "core.caching.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.caching.AnonymousPageCacheMiddleware",
     "core.caching.SiteLookupMiddleware",
     # Inside the page cache, so a cached page is stored with its own policy header.
     "core.security.ContentSecurityPolicyMiddleware",
@@ -139,6 +142,17 @@ DATABASES = {
         parse_default=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has web, worker and beat writing to one SQLite file: write-ahead logging
+    # lets readers go on during a write, and transactions that take the write lock when
+    # they begin (rather than on their first write) wait for it instead of failing with
+    # "database is locked" halfway through.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -606,13 +620,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle", "api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.FilterBackend",
+        "api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 # Requests allowed per period, "N/second|minute|hour|day".
 API_RATE_ANONYMOUS = env("API_RATE_ANONYMOUS", cast=throttle_rate, default="30/minute")  # per IP address
@@ -716,3 +730,16 @@ CELERY_BEAT_SCHEDULE["retry-grade-alerts"] = {
 # Bounce and complaint webhooks (django-anymail): ESPs post to /anymail/<esp>/tracking/
 # with ANYMAIL_WEBHOOK_SECRET (default "") as "user:password" HTTP basic auth.
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+
+# Sponsorships (sponsors/): slot views and clicks are counted in Redis and flushed to the
+# database by beat every SPONSORS_FLUSH_SECONDS (60); at midnight the slots turn to the
+# new day's campaigns (a new cache generation when any could have changed).
+SPONSORS_FLUSH_SECONDS = env.float("SPONSORS_FLUSH_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE["sponsors-flush-counts"] = {
+    "task": "sponsors.flush_counts",
+    "schedule": SPONSORS_FLUSH_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["sponsors-start-day"] = {
+    "task": "sponsors.start_day",
+    "schedule": crontab(hour=0, minute=0),
+}

@@ -203,7 +203,67 @@ def case_pages(client, blog_index):
         assert shown in read(client, page.url), type(page).__name__
 
 
+def running_creative(**fields):
+    from sponsors.tests.factories import CreativeFactory
+
+    return CreativeFactory(**fields)
+
+
+def case_sponsor(client, blog_index):
+    article = ArticlePageFactory(parent=blog_index)
+    sponsor = running_creative(campaign__sponsor__disclosure="Paid by Northwind").campaign.sponsor
+    assert "Paid by Northwind" in warm(client, article.url)
+    sponsor.disclosure = "Paid placement by Northwind Labs"
+    sponsor.save()
+    assert "Paid placement by Northwind Labs" in read(client, article.url)
+
+
+def case_campaign(client, blog_index):
+    article = ArticlePageFactory(parent=blog_index)
+    campaign = running_creative(headline="Sandbox copy").campaign
+    assert "Sandbox copy" in warm(client, article.url)
+    campaign.in_site_banner = campaign.in_article = False
+    campaign.save()
+    assert "Sandbox copy" not in read(client, article.url)
+
+
+def case_creative(client, blog_index):
+    article = ArticlePageFactory(parent=blog_index)
+    creative = running_creative(headline="First words")
+    assert "First words" in warm(client, article.url)
+    creative.approve(None)  # approved again after a change of words, as a moderator would
+    creative.headline = "Second words"
+    creative.save()
+    creative.approve(None)
+    assert "Second words" in read(client, article.url)
+
+
+def case_house_promotion(client, blog_index):
+    from sponsors.tests.factories import HousePromotionFactory
+
+    article = ArticlePageFactory(parent=blog_index)
+    promotion = HousePromotionFactory(headline="Build Smarter Crypto Apps")
+    assert "Build Smarter Crypto Apps" in warm(client, article.url)
+    promotion.active = False
+    promotion.save()
+    assert "Build Smarter Crypto Apps" not in read(client, article.url)
+
+
+def case_about_box(client, blog_index):
+    from sponsors.models import AboutBox
+
+    article = ArticlePageFactory(parent=blog_index)
+    assert "About Token Research" in warm(client, article.url)
+    AboutBox.objects.create(heading="Who writes this")
+    assert "Who writes this" in read(client, article.url)
+
+
 CASES = {
+    apps.get_model("sponsors", "Sponsor"): case_sponsor,
+    apps.get_model("sponsors", "Campaign"): case_campaign,
+    apps.get_model("sponsors", "Creative"): case_creative,
+    apps.get_model("sponsors", "HousePromotion"): case_house_promotion,
+    apps.get_model("sponsors", "AboutBox"): case_about_box,
     apps.get_model("blog", "Category"): case_blog_category,
     apps.get_model("blog", "Author"): case_blog_author,
     get_image_model(): case_image,
@@ -218,7 +278,7 @@ CASES = {
     Page: case_pages,
 }
 # Snippets no public page shows.
-NOT_PUBLIC = {apps.get_model("newsletters", "Subscriber")}
+NOT_PUBLIC = {apps.get_model("newsletters", "Subscriber"), apps.get_model("sponsors", "Package")}
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=[model._meta.label for model in CASES])

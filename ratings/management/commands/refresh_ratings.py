@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ratings.providers import PROVIDERS, ProviderError, get_provider
 from ratings.refresh import RefreshBusy, RefreshRejected, refresh
 
-STAGE_NAMES = {"fetch": "Fetching", "write": "Storing"}
+STAGE_NAMES = {"fetch": "Fetching", "write": "Storing", "report": "Risk, track record and market"}
 
 
 class ProgressBar:

@@ -59,6 +59,17 @@ SETTINGS = {
 }
 
 
+def migrated_template_name():
+    """The name of a migrated, empty stack database for exactly these migrations and pins."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("*/migrations/*.py"), ROOT / "requirements.txt"]):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"stack_migrated_{digest.hexdigest()[:16]}"
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -111,8 +122,11 @@ def tail(path, lines=40):
 class Service:
     """One server process that the stack can stop and start again on the same port."""
 
-    def __init__(self, name, argv, folder, env=None, ready=None, timeout=60, stop_signal=signal.SIGTERM):
+    def __init__(
+        self, name, argv, folder, env=None, ready=None, timeout=60, stop_signal=signal.SIGTERM, cwd=ROOT
+    ):
         self.name, self.argv, self.env, self.ready, self.timeout = name, argv, env, ready, timeout
+        self.cwd = cwd
         self.stop_signal = stop_signal
         self.log = folder / f"{name}.log"
         self.process = None
@@ -130,7 +144,7 @@ class Service:
             log.flush()
             self.process = subprocess.Popen(  # noqa: S603 - our own programs and arguments
                 self.argv,
-                cwd=ROOT,
+                cwd=self.cwd,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -186,20 +200,26 @@ class Response:
 
 class Client:
     """A visitor: plain HTTP from one loopback address (any of 127/8 works on Linux), with
-    its own cookies. `forwarded_for` sends an X-Forwarded-For header of the client's making."""
+    its own cookies. `forwarded_for` sends an X-Forwarded-For header of the client's making;
+    `headers` go with every request (what a proxy in front would add)."""
 
-    def __init__(self, port, source="127.0.0.1", host=HOST):
+    def __init__(self, port, source="127.0.0.1", host=HOST, headers=None):
         self.port, self.source, self.host = port, source, host
+        self.headers = headers or {}
         self.cookies = {}
 
-    def request(self, method, path, form=None, headers=None, forwarded_for=None, timeout=30):
-        sent = {"Host": self.host, "User-Agent": "stack-test"}
+    def request(self, method, path, form=None, headers=None, forwarded_for=None, timeout=30, files=None):
+        """`files` ({field: (file name, bytes, content type)}) sends `form` and them as
+        multipart/form-data, as a browser uploads."""
+        sent = {"Host": self.host, "User-Agent": "stack-test", **self.headers}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         if forwarded_for is not None:
             sent["X-Forwarded-For"] = forwarded_for
         body = None
-        if form is not None:
+        if files:
+            body, sent["Content-Type"] = multipart(form or {}, files)
+        elif form is not None:
             body = urlencode(form, doseq=True)
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         sent.update(headers or {})
@@ -223,24 +243,39 @@ class Client:
     def post(self, path, form, **kwargs):
         return self.request("POST", path, form=form, **kwargs)
 
-    def post_form(self, path, form, **kwargs):
+    def post_form(self, path, form, files=None, **kwargs):
         """Submit the form on the page at `path` as a browser would: with its CSRF token, and
         the Origin and Referer of the https site."""
         html = self.get(path, **kwargs).text
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
         assert token, f"no CSRF token on {path}"
         headers = {"Origin": f"https://{self.host}", "Referer": f"https://{self.host}{path}"}
-        return self.post(path, {**form, "csrfmiddlewaretoken": token.group(1)}, headers=headers, **kwargs)
+        form = {**form, "csrfmiddlewaretoken": token.group(1)}
+        return self.request("POST", path, form=form, files=files, headers=headers, **kwargs)
+
+
+def multipart(form, files):
+    """(body, Content-Type) of a multipart/form-data request carrying `form` and `files`."""
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in form.items()
+    ]
+    for name, (filename, content, content_type) in files.items():
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n")
+        parts.append(head.encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 class MailServer(Service):
     """aiosmtpd in its own process (smtp_sink.py); each message it accepted is a file."""
 
-    def __init__(self, folder, port, env):
-        self.folder, self.port = folder / "mail", port
+    def __init__(self, folder, port, env, name="smtp"):
+        self.folder, self.port = folder / name.replace("smtp", "mail"), port
         argv = [PYTHON, str(HERE / "smtp_sink.py"), "--port", str(port), "--folder", str(self.folder),
                 "--delay", str(MAIL_DELAY)]
-        super().__init__("smtp", argv, folder, env=env, ready=lambda: port_open(port))
+        super().__init__(name, argv, folder, env=env, ready=lambda: port_open(port))
 
     def stop(self, timeout=20):
         super().stop(timeout)
@@ -293,23 +328,8 @@ class Stack:
             ready=self._redis_answers,
         )
         self.mail = MailServer(folder, self.ports["smtp"], self.env)
-        self.web = Service(
-            "gunicorn",
-            [PYTHON, "-m", "gunicorn", "research_site.wsgi:application", "--workers", "2",
-             "--bind", f"127.0.0.1:{self.ports['gunicorn']}", "--access-logfile", "-"],
-            folder,
-            env=self.env,
-            ready=lambda: self._answers(self.ports["gunicorn"], {"X-Forwarded-Proto": "https"}),
-            stop_signal=signal.SIGINT,  # quick shutdown: no request is left to finish
-        )
-        self.worker = Service(
-            "celery-worker",
-            [PYTHON, "-m", "celery", "-A", "research_site", "worker", "--loglevel=INFO", "--concurrency=2",
-             "-n", f"{self.database}@%h"],
-            folder,
-            env=self.env,
-            ready=lambda: " ready." in self.worker.log.read_text(errors="replace"),
-        )
+        self.web = self._gunicorn("gunicorn", self.ports["gunicorn"], self.env)
+        self.worker = self._celery_worker("celery-worker", self.database, self.env)
         self.beat = Service(
             "celery-beat",
             [PYTHON, "-m", "celery", "-A", "research_site", "beat", "--loglevel=INFO",
@@ -326,24 +346,51 @@ class Stack:
             ready=lambda: self._answers(self.ports["nginx"]),
         )
         self.services = [self.redis, self.mail, self.web, self.worker, self.beat, self.nginx]
+        self.app = [self.web, self.worker, self.beat, self.nginx]  # started once the database is ready
+        self.upstreams = [self.ports["gunicorn"]]  # the app hosts nginx spreads requests over
+
+    def _gunicorn(self, name, port, env, cwd=ROOT):
+        return Service(
+            name,
+            [PYTHON, "-m", "gunicorn", "research_site.wsgi:application", "--workers", "2",
+             "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"],
+            self.folder,
+            env=env,
+            ready=lambda: self._answers(port, {"X-Forwarded-Proto": "https"}),
+            stop_signal=signal.SIGINT,  # quick shutdown: no request is left to finish
+            cwd=cwd,
+        )
+
+    def _celery_worker(self, name, node, env, cwd=ROOT):
+        worker = Service(
+            name,
+            [PYTHON, "-m", "celery", "-A", "research_site", "worker", "--loglevel=INFO", "--concurrency=2",
+             "-n", f"{node}@%h"],
+            self.folder,
+            env=env,
+            cwd=cwd,
+        )
+        worker.ready = lambda: " ready." in worker.log.read_text(errors="replace")
+        return worker
 
     # --- Starting and stopping ---
 
     def start(self):
         self.redis.start(wait=False)
         self.mail.start(wait=False)
-        self._create_database()
-        migrate = self._manage_in_background("migrate", "--noinput")
-        collect = self._manage_in_background("collectstatic", "--noinput")
-        for name, process in (("migrate", migrate), ("collectstatic", collect)):
+        from_template = self._create_database()
+        preparing = {"migrate": self._manage_in_background("migrate", "--noinput"), **self._collect_static()}
+        for name, process in preparing.items():
             if process.wait(300):
                 raise RuntimeError(f"manage.py {name} failed:\n{tail(self.folder / f'{name}.log')}")
+        if not from_template:
+            self._keep_as_template()
         self.redis.wait_ready()
         self.manage("load_demo", "--users")  # admin/admin, editor/editor, moderator/moderator
         self._write_nginx_conf()
-        for service in (self.web, self.worker, self.beat, self.nginx):
+        for service in self.app:
             service.start(wait=False)
-        for service in (self.mail, self.web, self.worker, self.nginx):
+        for service in (self.mail, *self.app):
             service.wait_ready()
 
     def close(self):
@@ -359,18 +406,51 @@ class Stack:
             shutil.rmtree(self.folder / bulky, ignore_errors=True)
 
     def _create_database(self):
+        """Create the stack's database, as a copy of a migrated one when an earlier stack left
+        one for these migrations (the next migrate then has nothing to do); returns whether
+        it did."""
         import psycopg
 
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{self.database}"')
+            template = migrated_template_name()
+            found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+            if found:
+                connection.execute(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
+            else:
+                connection.execute(f'CREATE DATABASE "{self.database}"')
             # A throwaway database need not wait for the disk at each commit (a crash of the
             # test machine is not what is under test); migrate and load_demo go twice as fast.
             connection.execute(f'ALTER DATABASE "{self.database}" SET synchronous_commit TO off')
 
-    def _manage_in_background(self, *args):
-        log = (self.folder / f"{args[0]}.log").open("w")
+    def _keep_as_template(self):
+        """Copy the just-migrated database (nothing else is connected yet) for the next
+        stacks, under a name that changes with any migration or requirement; copies made for
+        other migrations are dropped."""
+        import psycopg
+
+        template = migrated_template_name()
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            stale = connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'stack_migrated_%%' AND datname <> %s",
+                [template],
+            ).fetchall()
+            for (name,) in stale:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            building = f"{template}_{secrets.token_hex(3)}"  # renamed only once complete
+            connection.execute(f'CREATE DATABASE "{building}" TEMPLATE "{self.database}"')
+            try:
+                connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            except psycopg.errors.DuplicateDatabase:  # another run kept one first
+                connection.execute(f'DROP DATABASE "{building}"')
+
+    def _collect_static(self):
+        """{log name: process} collecting the static files into each app host's STATIC_ROOT."""
+        return {"collectstatic": self._manage_in_background("collectstatic", "--noinput")}
+
+    def _manage_in_background(self, *args, env=None, log_name=None):
+        log = (self.folder / f"{log_name or args[0]}.log").open("w")
         return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT
         )
 
     def manage(self, *args, timeout=300):
@@ -393,9 +473,10 @@ class Stack:
 
     def _write_nginx_conf(self):
         temp = self.folder / "nginx-temp"
-        temp.mkdir()
+        temp.mkdir(exist_ok=True)
         # As root, nginx's workers would drop to "nobody", who cannot enter a private temp folder.
         user = "user root;" if os.geteuid() == 0 else ""
+        upstreams = " ".join(f"server 127.0.0.1:{port};" for port in self.upstreams)
         self.nginx_conf.write_text(
             f"""
 {user}
@@ -415,7 +496,7 @@ http {{
         image/jpeg jpg jpeg; image/png png; image/gif gif; image/webp webp; application/pdf pdf;
     }}
     default_type application/octet-stream;
-    upstream django {{ server 127.0.0.1:{self.ports["gunicorn"]}; }}
+    upstream django {{ {upstreams} }}  # round robin
     server {{
         listen 127.0.0.1:{self.ports["nginx"]};
         server_name {HOST};
@@ -432,11 +513,18 @@ http {{
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto https;
             proxy_set_header X-Request-ID $request_id;
+            add_header X-Upstream $upstream_addr always;  # which app host answered
         }}
     }}
 }}
 """
         )
+
+    def route_to(self, ports):
+        """Send nginx's requests to these gunicorns from now on (a graceful reload)."""
+        self.upstreams = list(ports)
+        self._write_nginx_conf()
+        self.nginx.process.send_signal(signal.SIGHUP)
 
     def _redis_answers(self):
         address = ("127.0.0.1", self.ports["redis"])
@@ -454,10 +542,12 @@ http {{
 
     def client(self, source=None):
         """A visitor through nginx, from a loopback address no other client of this stack has."""
-        if source is None:
-            source = f"127.0.0.{self._next_address}"
-            self._next_address += 1
-        return Client(self.ports["nginx"], source)
+        return Client(self.ports["nginx"], source or self.new_address())
+
+    def new_address(self):
+        """A loopback address no other client of this stack has."""
+        self._next_address += 1
+        return f"127.0.0.{self._next_address - 1}"
 
     def direct_client(self):
         """Straight to gunicorn, past nginx."""

@@ -14,7 +14,7 @@ import pytest
 
 from research_site.tests.stack.conftest import started
 from research_site.tests.stack.harness import missing_tools
-from research_site.tests.stack.varnish import EdgeStack, varnishd_binary
+from research_site.tests.stack.varnish import EdgeStack, missing_varnish
 
 pytestmark = [pytest.mark.stack, pytest.mark.edge]
 
@@ -23,9 +23,7 @@ VISIBLE_WITHIN = 1.0  # seconds from a publish to its page through the edge
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    reason = missing_tools()
-    if not reason and not varnishd_binary():
-        reason = "varnishd not installed: apt-get install varnish (or `make stack-tools`)"
+    reason = missing_tools() or missing_varnish()
     if reason:
         pytest.skip(reason)
     running = EdgeStack(tmp_path_factory.mktemp("edge"))

@@ -92,10 +92,14 @@ def test_only_the_proxy_makes_a_request_https(stack):
     assert client.get("/ratings/", headers={"X-Forwarded-Proto": "http"}).status == 200
 
 
-def moderator(stack):
-    """A moderator signed in to the Wagtail admin through nginx (load_demo's demo login)."""
-    client = stack.client()
-    response = client.post_form("/admin/login/", {"username": "moderator", "password": "moderator"})
+def moderator(stack, client=None):
+    """A moderator signed in to the Wagtail admin through nginx (or `client`)."""
+    return signed_in(client or stack.client(), "moderator")
+
+
+def signed_in(client, username):
+    """`client`, signed in to the Wagtail admin as one of load_demo's demo logins."""
+    response = client.post_form("/admin/login/", {"username": username, "password": username})
     assert response.status == 302, response
     return client
 
@@ -170,11 +174,11 @@ print(issue.pk)
 """
 
 
-def send_from_the_admin(stack, name, count):
-    """A new newsletter with `count` readers, its issue sent with the admin's Send button:
-    (the send's id, the readers' addresses)."""
+def send_from_the_admin(stack, name, count, client=None):
+    """A new newsletter with `count` readers, its issue sent with the admin's Send button
+    (through nginx, or `client`): (the send's id, the readers' addresses)."""
     issue_id = int(stack.django(LETTER_SETUP.format(name=name, count=count)).split()[-1])
-    client = moderator(stack)
+    client = moderator(stack, client)
     send_page = f"/admin/newsletters/sends/issue/{issue_id}/"
     assert f"Send to {count} subscribers" in client.get(send_page).text
     response = client.post_form(send_page, {})

@@ -18,6 +18,13 @@ def varnishd_binary():
     return shutil.which("varnishd", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
 
 
+def missing_varnish():
+    """Why Varnish cannot run here, or None."""
+    if not varnishd_binary():
+        return "varnishd not installed: apt-get install varnish (or `make stack-tools`)"
+    return None
+
+
 class EdgeStack(Stack):
     def __init__(self, folder):
         super().__init__(folder)
@@ -73,7 +80,4 @@ acl purgers {{
 
     def edge_client(self, source=None):
         """A visitor through Varnish (then nginx), from a loopback address of its own."""
-        if source is None:
-            source = f"127.0.0.{self._next_address}"
-            self._next_address += 1
-        return Client(self.ports["varnish"], source, host=HOST)
+        return Client(self.ports["varnish"], source or self.new_address(), host=HOST)
