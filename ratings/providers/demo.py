@@ -114,7 +114,8 @@ def _shocks(rng, shape):
     """Fat-tailed unit shocks (Laplace: a move of four units is some thirty times likelier
     than under a normal curve), clipped at SHOCK_CLIP, as float32."""
     centred = rng.random(shape, dtype=np.float32) - np.float32(0.5)
-    magnitude = -np.log1p(np.float32(-2.0) * np.abs(centred)) / np.float32(np.sqrt(2.0))
+    with np.errstate(divide="ignore"):  # a draw of exactly 0 gives -inf, clipped below
+        magnitude = -np.log1p(np.float32(-2.0) * np.abs(centred)) / np.float32(np.sqrt(2.0))
     return np.clip(np.copysign(magnitude, centred), -SHOCK_CLIP, SHOCK_CLIP)
 
 
