@@ -21,17 +21,21 @@ import numpy as np
 SHORT_AVERAGE = 20
 LONG_AVERAGE = 50
 RSI_WINDOW = 14
+# Days after which a move no longer counts in the RSI (its weight has fallen below 1%).
+RSI_MEMORY = 5 * RSI_WINDOW
 VOLATILITY_WINDOW = 30
 VOLUME_SHORT = 7
 VOLUME_LONG = 30
 RISK_RETURN_WINDOW = 90
+# The week's log return at which the volume component counts the direction as ~3/4 certain.
+VOLUME_DIRECTION_SCALE = 0.05
 # A token needs this many days of closes in the last LONG_AVERAGE days to be graded at all.
 MIN_HISTORY_DAYS = 14
 # Drawdown limit: a token this far below its all-time high cannot grade above the cap.
 DRAWDOWN_CAP_AT = -0.80
 DRAWDOWN_CAP_GRADE = 45.0
 # Days of stored history the grades of one new day depend on (longest window plus slack).
-HISTORY_NEEDED = RISK_RETURN_WINDOW + 10
+HISTORY_NEEDED = max(RISK_RETURN_WINDOW, RSI_MEMORY) + 10
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ COMPONENTS = (
         "trader",
         "Momentum",
         0.25,
-        f"{RSI_WINDOW}-day relative strength index (simple averages of gains and losses)",
+        f"{RSI_WINDOW}-day relative strength index (Wilder's smoothing of gains and losses, "
+        f"over the last {RSI_MEMORY} days)",
         worst=30.0,
         best=70.0,
         unit="RSI",
@@ -94,8 +99,10 @@ COMPONENTS = (
         "trader",
         "Volume",
         0.25,
-        f"log2 of {VOLUME_SHORT}-day over {VOLUME_LONG}-day average volume, signed by the "
-        f"{VOLUME_SHORT}-day price direction: volume that confirms a rise scores high",
+        f"log2 of {VOLUME_SHORT}-day over {VOLUME_LONG}-day average volume, times the "
+        f"{VOLUME_SHORT}-day price direction (tanh of the week's log return over "
+        f"{VOLUME_DIRECTION_SCALE:.0%}: a rise of that size counts three quarters, a flat week "
+        "nothing): volume that confirms a rise scores high, volume on a fall low",
         worst=-1.0,
         best=1.0,
         unit="log2 ratio",
@@ -237,6 +244,29 @@ def rolling_std(x, window, min_count=2):
     return np.sqrt(np.maximum(mean_of_squares - mean * mean, 0.0))
 
 
+def exponential_mean(x, alpha, window, chunk=64):
+    """sum over j < window of alpha * (1 - alpha)**j * x[t-j], along the day axis, with no
+    NaN in x: an exponential mean cut off after `window` days, so that (like every other
+    measure) it depends on a fixed stretch of history and not on where the data starts.
+    The uncut mean m[t] = (1 - alpha) * m[t-1] + alpha * x[t] runs in chunks of the closed
+    form m[t0+k] = keep**k * (m[t0] + alpha * sum_j<=k keep**-j * x[t0+j]), whose factors
+    stay small within a chunk; the cut subtracts keep**window * m[t-window]."""
+    keep = 1.0 - alpha
+    out = np.empty_like(x, dtype=float)
+    state = np.zeros(x.shape[0])
+    for start in range(0, x.shape[1], chunk):
+        block = x[:, start : start + chunk]
+        steps = np.arange(1, block.shape[1] + 1)
+        view = out[:, start : start + block.shape[1]]
+        np.cumsum(block * (alpha * keep**-steps), axis=1, out=view)
+        view += state[:, None]
+        view *= keep**steps
+        state = view[:, -1]
+    if window < x.shape[1]:
+        out[:, window:] -= keep**window * out[:, :-window]
+    return out
+
+
 def forward_fill(x):
     """Carry the last valid value forward along the day axis (NaN before the first one)."""
     columns = np.where(~np.isnan(x), np.arange(x.shape[1]), -1)
@@ -257,22 +287,22 @@ def measures(market):
         long_avg = rolling_mean(close, LONG_AVERAGE)
         trend = 0.5 * (close / short_avg - 1.0) + 0.5 * (short_avg / long_avg - 1.0)
 
-        gains, _ = rolling_sum_count(
-            np.where(returns > 0, returns, np.where(np.isnan(returns), np.nan, 0)), RSI_WINDOW
-        )
-        losses, moves = rolling_sum_count(
-            np.where(returns < 0, -returns, np.where(np.isnan(returns), np.nan, 0)), RSI_WINDOW
-        )
+        # Wilder's smoothing: a big day fades out instead of dropping out of a window
+        # fourteen days later (which moved the score on a day when nothing happened).
+        # A missing day counts as no move; it shrinks gains and losses alike.
+        _, moves = rolling_sum_count(returns, RSI_WINDOW)
+        gains = exponential_mean(np.where(returns > 0, returns, 0.0), 1.0 / RSI_WINDOW, RSI_MEMORY)
+        losses = exponential_mean(np.where(returns < 0, -returns, 0.0), 1.0 / RSI_WINDOW, RSI_MEMORY)
         rsi = np.where(moves > 0, 100.0 * gains / (gains + losses), np.nan)
         rsi = np.where((moves > 0) & (gains + losses == 0), 50.0, rsi)
 
         volatility = rolling_std(returns, VOLATILITY_WINDOW, min_count=5) * np.sqrt(365.0)
 
         volume_ratio = rolling_mean(volume, VOLUME_SHORT) / rolling_mean(volume, VOLUME_LONG)
-        week_direction = np.sign(np.nan_to_num(log_close - _shift(forward_fill(log_close), VOLUME_SHORT)))
-        # A flat week counts as a rise: the ratio alone then decides.
-        week_direction = np.where(week_direction == 0, 1.0, week_direction)
-        volume_flow = np.log2(volume_ratio) * week_direction
+        # A smooth direction, not a sign: a week that ends a hair lower than it began must
+        # not turn heavy volume from the best score to the worst overnight.
+        week_return = np.nan_to_num(log_close - _shift(forward_fill(log_close), VOLUME_SHORT))
+        volume_flow = np.log2(volume_ratio) * np.tanh(week_return / VOLUME_DIRECTION_SCALE)
 
         size = np.asarray(market.market_cap, dtype=float)
         liquidity = rolling_mean(volume, VOLUME_LONG) / size
@@ -335,22 +365,29 @@ def signal_for(trader_grade):
     return signal
 
 
+def grades_from_scores(scores, drawdown_capped):
+    """(Trader, Investor) Grades to one decimal from whole-number component scores, the
+    Investor Grade held at DRAWDOWN_CAP_GRADE where `drawdown_capped`."""
+    trader = np.round(weighted_grade(scores, TRADER_COMPONENTS), 1)
+    investor = weighted_grade(scores, INVESTOR_COMPONENTS)
+    investor = np.where(drawdown_capped, np.minimum(investor, DRAWDOWN_CAP_GRADE), investor)
+    return trader, np.round(investor, 1)
+
+
 def grade(market):
     """Both grades, their components, signals and changes for every token and day."""
     close = np.asarray(market.close, dtype=float)
     raw = measures(market)
-    scores = {c.key: c.score(raw[c.key]) for c in COMPONENTS}
+    # Whole-number scores, as stored and shown: the grades are made of exactly these, so
+    # anyone can recompute a grade, and explain its change, from the components shown.
+    scores = {c.key: np.round(c.score(raw[c.key])) for c in COMPONENTS}
 
     _, history = rolling_sum_count(close, LONG_AVERAGE)
     gradeable = ~np.isnan(close) & (history >= MIN_HISTORY_DAYS)
-    trader = np.round(weighted_grade(scores, TRADER_COMPONENTS), 1)
-    investor = weighted_grade(scores, INVESTOR_COMPONENTS)
-    investor = np.round(
-        np.where(raw["drawdown"] <= DRAWDOWN_CAP_AT, np.fmin(investor, DRAWDOWN_CAP_GRADE), investor), 1
-    )
+    trader, investor = grades_from_scores(scores, raw["drawdown"] <= DRAWDOWN_CAP_AT)
     trader = np.where(gradeable, trader, np.nan)
     investor = np.where(gradeable, investor, np.nan)
-    scores = {key: np.where(gradeable, np.round(value), np.nan) for key, value in scores.items()}
+    scores = {key: np.where(gradeable, value, np.nan) for key, value in scores.items()}
 
     with np.errstate(invalid="ignore", divide="ignore"):
         changes = {

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from core.fragments import PageParts
 from core.pagination import page_or_404
 
-from . import grading, market, reports, risk, track_record
+from . import attribution, grading, market, reports, risk, track_record
 from .charts import format_value, heat_map, line_chart, percent_label, share_label
 from .filters import TABLE_SORTS, TokenFilter, sort_table
 from .models import GradeDay, MarketDay, RiskDay, Sector, Token
@@ -69,7 +69,7 @@ def token_detail(request, slug):
         days = 0
     if days not in CHART_RANGES:
         raise Http404(f"Charts cover {', '.join(map(str, CHART_RANGES))} days.")
-    latest = GradeDay.objects.filter(token=token, date=token.graded_on).first() if token.graded_on else None
+    latest, explained = latest_explained(token)
     risk_day = RiskDay.objects.filter(token=token).order_by("-date").first()
     end = token.graded_on or datetime.date.today()
     since = end - datetime.timedelta(days=days - 1)
@@ -87,7 +87,13 @@ def token_detail(request, slug):
     components = []
     if latest:
         for component in grading.COMPONENTS:
-            components.append({"component": component, "score": getattr(latest, component.key)})
+            components.append(
+                {
+                    "component": component,
+                    "score": getattr(latest, component.key),
+                    **{horizon: parts.get(component.key) for horizon, parts in explained.items()},
+                }
+            )
     return render(
         request,
         "ratings/token_detail.html",
@@ -98,6 +104,7 @@ def token_detail(request, slug):
             "latest": latest,
             "trader_components": [c for c in components if c["component"].grade == "trader"],
             "investor_components": [c for c in components if c["component"].grade == "investor"],
+            "explained": any(explained.values()),
             "days": days,
             "ranges": CHART_RANGES,
             "min_history_days": grading.MIN_HISTORY_DAYS,
@@ -124,8 +131,28 @@ def token_detail(request, slug):
     )
 
 
+def latest_explained(token):
+    """The token's latest GradeDay and its 24 h and 7 d changes split by component:
+    (row, {"day": {key: part}, "week": {key: part}}), from one query."""
+    if not token.graded_on:
+        return None, {"day": {}, "week": {}}
+    day = datetime.timedelta(days=1)
+    earlier = {"day": token.graded_on - day, "week": token.graded_on - 7 * day}
+    dates = [token.graded_on, *earlier.values()]
+    rows = {row.date: row for row in GradeDay.objects.filter(token=token, date__in=dates)}
+    latest = rows.get(token.graded_on)
+    explained = {}
+    for horizon, date in earlier.items():
+        explained[horizon] = {}
+        for grade in attribution.GRADES:
+            for component, part in attribution.explain_rows(grade, latest, rows.get(date)) or ():
+                explained[horizon][component.key] = part
+    return latest, explained
+
+
 def methodology(request):
     method = grading.methodology()
+    method["capped_by_name"] = next(c.name for c in grading.COMPONENTS if c.key == attribution.CAPPED_BY)
     sections = [("Trader Grade", method["trader"]), ("Investor Grade", method["investor"])]
     return render(request, "ratings/methodology.html", {"method": method, "method_sections": sections})
 

@@ -36,6 +36,7 @@ from newsletters.issues import grades
 from newsletters.models import GradeAlert, GradeAlertDay, Subscriber, TokenFollow
 from newsletters.sending.delivery import DeliveryFailure, TemporaryFailure, classify
 from newsletters.subscriptions import links
+from ratings import attribution
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,8 @@ def follows_with_grades(day):
             trader_before=grades.grade_before(day, "trader_grade", outer="token_id"),
             investor_now=grades.grade_on(day, "investor_grade", outer="token_id"),
             investor_before=grades.grade_before(day, "investor_grade", outer="token_id"),
+            scores_now=grades.scores_on(day, outer="token_id"),
+            scores_before=grades.scores_before(day, outer="token_id"),
         )
         .filter(trader_now__isnull=False)
         .select_related("subscriber", "token")
@@ -172,8 +175,23 @@ def triggered_changes(day):
         new = getattr(follow, f"{follow.grade}_now")
         reasons = triggers(old, new, follow.min_change, follow.level)
         if reasons:
-            changes[follow.subscriber].append(change_row(follow, round(old, 1), round(new, 1), reasons))
+            row = change_row(follow, round(old, 1), round(new, 1), reasons)
+            row.update(explanation(follow, row["change"]))
+            changes[follow.subscriber].append(row)
     return changes
+
+
+def explanation(follow, change):
+    """The move split by component: {"parts": [[component name, points], ...] largest
+    first, "explanation": "momentum -8.1, volume -3.0"}; empty parts when the day's
+    components are not stored."""
+    parts = attribution.explain_rows(follow.grade, follow.scores_now, follow.scores_before) or []
+    moved = sorted(((c, p) for c, p in parts if p), key=lambda item: (-abs(item[1]), item[0].key))
+    text = attribution.describe(TokenFollow.Grade(follow.grade).label, change, parts)
+    return {
+        "parts": [[component.name, part] for component, part in moved],
+        "explanation": text.partition(": ")[2],
+    }
 
 
 def triggers(old, new, min_change=None, level=None):

@@ -8,6 +8,7 @@ already drafted. With NEWSLETTERS_BRIEFING_AUTOPUBLISH the issue is published (a
 sent); otherwise it waits as a draft, submitted to the moderation workflow.
 """
 
+import dataclasses
 import json
 import logging
 import uuid
@@ -25,7 +26,8 @@ from core import promotions
 from core.links import absolute
 from newsletters.issues import grades
 from newsletters.models import NewsletterIssuePage, NewsletterPage
-from ratings.models import Signal, Token
+from ratings import attribution
+from ratings.models import GradeDay, Signal, Token
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,10 @@ class TokenDay:
     previous: float | None
     signal: int
     volume: float
+    token_id: int = 0
+    previous_day: object = None  # the token's previous graded day
+    # The move split by component ("momentum -8.1, volume -3.0"), for the biggest moves.
+    explanation: str = ""
 
     @property
     def change(self):
@@ -82,6 +88,7 @@ def draft_daily_briefing(day=None, *, publish=None):
             len(tokens), day, f"{settings.NEWSLETTERS_BRIEFING_MIN_VOLUME:,}",
         )  # fmt: skip
         return None
+    liquid = explain_moves(day, liquid)
     articles, articles_are_new = research_for(newsletter, day)
 
     with transaction.atomic():
@@ -116,15 +123,50 @@ def graded_tokens(day):
             day_grade=grades.grade_on(day, "trader_grade"),
             day_signal=grades.grade_on(day, "signal"),
             previous_grade=grades.grade_before(day, "trader_grade"),
+            previous_day=grades.grade_before(day, "date"),
             day_volume=grades.volume_on(day),
         )
         .filter(day_grade__isnull=False)
-        .values_list("slug", "name", "symbol", "day_grade", "previous_grade", "day_signal", "day_volume")
+        .values_list(
+            "slug", "name", "symbol", "day_grade", "previous_grade", "day_signal", "day_volume", "pk",
+            "previous_day",
+        )  # fmt: skip
     )
     return [
-        TokenDay(slug, name, symbol, grade, previous, signal, volume or 0.0)
-        for slug, name, symbol, grade, previous, signal, volume in rows
+        TokenDay(slug, name, symbol, grade, previous, signal, volume or 0.0, pk, previous_day)
+        for slug, name, symbol, grade, previous, signal, volume, pk, previous_day in rows
     ]
+
+
+def biggest_moves(tokens):
+    """(ups, downs): the largest Trader Grade moves each way, largest first."""
+    moved = [t for t in tokens if t.change]
+    ups = sorted((t for t in moved if t.change > 0), key=lambda t: (-t.change, t.name))[:MOVES]
+    downs = sorted((t for t in moved if t.change < 0), key=lambda t: (t.change, t.name))[:MOVES]
+    return ups, downs
+
+
+def explain_moves(day, tokens):
+    """``tokens`` with the biggest moves explained by component, from one query of their
+    grade rows on the day and on each one's previous graded day."""
+    ups, downs = biggest_moves(tokens)
+    moved = ups + downs
+    if not moved:
+        return tokens
+    rows = {
+        (row.token_id, row.date): row
+        for row in GradeDay.objects.filter(
+            token_id__in=[t.token_id for t in moved], date__in={day, *(t.previous_day for t in moved)}
+        )
+    }
+    explained = {}
+    for token in moved:
+        parts = attribution.explain_rows(
+            "trader", rows.get((token.token_id, day)), rows.get((token.token_id, token.previous_day))
+        )
+        text = attribution.describe("Trader Grade", token.change, parts).partition(": ")[2]
+        explained[token.token_id] = dataclasses.replace(token, explanation=text)
+    return [explained.get(t.token_id, t) for t in tokens]
 
 
 def research_for(newsletter, day):
@@ -148,9 +190,7 @@ def research_for(newsletter, day):
 
 def compose(newsletter, day, liquid, articles, articles_are_new):
     top = sorted(liquid, key=lambda t: (-t.grade, t.name))[:TOP_PICKS]
-    moved = [t for t in liquid if t.change]
-    ups = sorted((t for t in moved if t.change > 0), key=lambda t: (-t.change, t.name))[:MOVES]
-    downs = sorted((t for t in moved if t.change < 0), key=lambda t: (t.change, t.name))[:MOVES]
+    ups, downs = biggest_moves(liquid)
     leader = top[0]
     date_label = f"{day.day} {day:%B %Y}"
 
@@ -210,14 +250,16 @@ def intro(day, liquid_count, leader, ups, downs):
         )
     ]
     if ups:
-        parts.append(
-            format_html("; <b>{}</b> gained the most ({} points)", ups[0].name, f"{ups[0].change:+.1f}")
-        )
+        parts.append(format_html("; <b>{}</b> gained the most ({})", ups[0].name, points(ups[0])))
     if downs:
-        parts.append(
-            format_html("; <b>{}</b> lost the most ({} points)", downs[0].name, f"{downs[0].change:+.1f}")
-        )
+        parts.append(format_html("; <b>{}</b> lost the most ({})", downs[0].name, points(downs[0])))
     return "<p>" + "".join(str(part) for part in parts) + ".</p>"
+
+
+def points(token):
+    """ "-14.0 points", and what moved it when known: "-14.0 points: momentum -9.0, trend -5.0"."""
+    text = f"{token.change:+.1f} points"
+    return f"{text}: {token.explanation}" if token.explanation else text
 
 
 def preheader(ups, downs, articles, articles_are_new):
@@ -254,7 +296,8 @@ def pick_note(token):
 
 
 def move_note(token):
-    return f"From {token.previous:.1f} to {token.grade:.1f} · {Signal(token.signal).label}"
+    note = f"From {token.previous:.1f} to {token.grade:.1f} · {Signal(token.signal).label}"
+    return f"{note} · by component: {token.explanation}" if token.explanation else note
 
 
 def money(amount):

@@ -223,3 +223,34 @@ def test_alerts_go_out_after_the_refresh_and_beat_only_retries_pending_days():
     assert "ratings.refresh_daily" in tasks
     assert "newsletters.send_grade_alerts" not in tasks  # they run right after the refresh instead
     assert "newsletters.retry_grade_alerts" in tasks
+
+
+def test_an_alert_explains_the_move_by_component_and_the_parts_add_up(db, base_url):
+    token = TokenFactory(name="Solana", symbol="SOL")
+    before = {"trend": 60, "momentum": 70, "volatility": 50, "volume_flow": 60}  # 61.0
+    now = {"trend": 40, "momentum": 30, "volatility": 50, "volume_flow": 55}  # 42.75, shown 42.8
+    grade_token(token, BEFORE, 61.0)
+    grade_token(token, DAY, 42.8)
+    GradeDay.objects.filter(token=token, date=BEFORE).update(**before)
+    GradeDay.objects.filter(token=token, date=DAY).update(**now)
+    TokenFollowFactory(token=token, min_change=5)
+
+    assert send_grade_alerts() == 1
+
+    # Trend 0.35 x -20 = -7.0, momentum 0.25 x -40 = -10.0, volume 0.25 x -5 = -1.25: the
+    # half-point is rounded so the parts add up to the -18.2 shown.
+    text = mail.outbox[0].body
+    assert "Trader Grade: 61.0 -> 42.8 (-18.2)" in text
+    assert "By component: momentum -10.0, trend -7.0, volume -1.2" in text
+    assert "By component: momentum -10.0, trend -7.0, volume -1.2" in mail.outbox[0].alternatives[0][0]
+    stored = GradeAlert.objects.get().changes[0]
+    assert stored["parts"] == [["Momentum", -10.0], ["Trend", -7.0], ["Volume", -1.2]]
+    assert round(sum(part for _, part in stored["parts"]), 1) == stored["change"] == -18.2
+
+
+def test_an_alert_without_stored_components_says_nothing_about_them(db, base_url):
+    TokenFollowFactory(token=graded("Solana", 60.0, 67.0), min_change=5)
+
+    assert send_grade_alerts() == 1
+    assert "By component" not in mail.outbox[0].body
+    assert GradeAlert.objects.get().changes[0]["parts"] == []

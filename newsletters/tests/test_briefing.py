@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import WorkflowState
@@ -20,7 +22,7 @@ from newsletters.tests.factories import (
     TokenFactory,
     grade_token,
 )
-from ratings.models import Signal, Token
+from ratings.models import GradeDay, Signal, Token
 
 DAY = datetime.date(2024, 11, 22)
 BEFORE = DAY - datetime.timedelta(days=1)
@@ -235,3 +237,45 @@ def test_load_demo_publishes_newsletters_and_briefings_from_the_demo_grades(db, 
     issue = client.get(briefings[0].url)
     assert issue.status_code == 200 and "Top picks by Trader Grade" in issue.content.decode()
     assert client.get(weekly.url + "feed/").status_code == 200
+
+
+def store_components(token, day, **scores):
+    GradeDay.objects.filter(token=token, date=day).update(**scores)
+
+
+def test_the_biggest_moves_are_explained_by_component(briefing_newsletter, market):
+    # Cardano 75.0 -> 61.0: trend 0.35 x -20 = -7.0, momentum 0.25 x -28 = -7.0; the rest still.
+    cardano = market["Cardano"]
+    store_components(cardano, BEFORE, trend=90, momentum=88, volatility=40, volume_flow=60)
+    store_components(cardano, DAY, trend=70, momentum=60, volatility=40, volume_flow=60)
+
+    issue = draft_daily_briefing()
+
+    intro = issue.body[0].value.source
+    assert "<b>Cardano</b> lost the most (-14.0 points: momentum -7.0, trend -7.0)" in intro
+    notes = {
+        row["name"]: row["note"]
+        for block in issue.body
+        if block.block_type == "token_table" and block.value["heading"].startswith("Biggest moves")
+        for row in block.value["rows"]
+    }
+    assert notes["Cardano"] == "From 75.0 to 61.0 · Buy · by component: momentum -7.0, trend -7.0"
+    # A token whose components are not stored keeps the plain note.
+    assert notes["Chainlink"] == "From 60.0 to 72.5 · Buy"
+
+
+def test_explaining_the_moves_costs_one_query_however_many_tokens_moved(briefing_newsletter, market):
+    with CaptureQueriesContext(connection) as few:
+        draft_daily_briefing()
+    NewsletterIssuePage.objects.all().delete()
+    for n in range(12):  # twelve more movers, each with components on both days
+        token = TokenFactory(name=f"Mover {n}", symbol=f"M{n}")
+        grade_token(token, BEFORE, 50.0, volume=5e7)
+        grade_token(token, DAY, 50.0 + (n + 1) * (-1) ** n, volume=5e7, signal=Signal.BUY)
+        store_components(token, BEFORE, trend=50, momentum=50, volatility=50, volume_flow=50)
+        store_components(token, DAY, trend=50 + n, momentum=50, volatility=50, volume_flow=50)
+    with CaptureQueriesContext(connection) as many:
+        draft_daily_briefing()
+    grade_reads = [q for q in many.captured_queries if q["sql"].startswith('SELECT "ratings_gradeday"')]
+    assert len(grade_reads) == 1
+    assert len(many.captured_queries) == len(few.captured_queries)

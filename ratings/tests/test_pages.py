@@ -222,3 +222,42 @@ def test_a_stored_table_is_never_served_for_bad_filters(client, graded, settings
     assert client.get("/ratings/?min_trader=150").status_code == 400
     assert client.get("/ratings/?min_trader=50").status_code == 200
     assert client.get("/ratings/?min_trader=150").status_code == 400
+
+
+def part_columns(card):
+    """{component name: (24h part, 7d part)} from a grade card's components table."""
+    parts = {}
+    for row in card.select("table.components tbody tr"):
+        name = row.th.contents[0].strip()
+        cells = [cell.text.strip() for cell in row.select("td.part")]
+        parts[name] = tuple(None if text == "–" else float(text) for text in cells)
+    return parts
+
+
+def test_token_page_splits_each_grade_change_by_component_and_the_parts_add_up(client, graded):
+    from ratings.models import GradeDay
+
+    checked = 0
+    for token in graded.order_by("-market_cap")[:10]:
+        latest = GradeDay.objects.get(token=token, date=token.graded_on)
+        page = soup(client.get(f"/ratings/{token.slug}/"))
+        trader_card, investor_card = page.select(".grade-card")[:2]
+        for card, change_24h, change_7d in (
+            (trader_card, latest.trader_change_24h, latest.trader_change_7d),
+            (investor_card, latest.investor_change_24h, latest.investor_change_7d),
+        ):
+            parts = part_columns(card)
+            assert parts, "no components table"
+            day = [p[0] for p in parts.values() if p[0] is not None]
+            week = [p[1] for p in parts.values() if p[1] is not None]
+            assert round(sum(day), 1) == round(change_24h, 1)
+            assert round(sum(week), 1) == round(change_7d, 1)
+            checked += any(day) or any(week)
+    assert checked >= 5  # grades that moved, not only flat ones
+
+
+def test_methodology_states_how_changes_are_split(client):
+    text = soup(client.get("/ratings/methodology/")).text
+    assert "a component's part in a change is how much its term moved" in text
+    assert "counts to drawdown from all-time high" in text
+    assert "Wilder's smoothing" in text and "tanh of the week's log return" in text

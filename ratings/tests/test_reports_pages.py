@@ -26,7 +26,7 @@ def graded_market(tokens, days=240):
 
 @pytest.fixture
 def graded(db):
-    graded_market(60)
+    graded_market(150)
     return Token.objects.exclude(graded_on=None)
 
 
