@@ -35,9 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import harness  # noqa: E402
 from harness import (  # noqa: E402
     REDIS_URL,
-    ROOT,
     floor_server,
     gunicorn,
     manage,
@@ -146,12 +146,7 @@ def consecutive(items, parts):
 
 
 def setup_django(env):
-    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL")})
-    os.environ.update({key: env[key] for key in ("ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "REDIS_URL")})
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    harness.setup_django(env, (*harness.DJANGO_KEYS, "REDIS_URL"))
 
 
 def make_category(title, slug):

@@ -205,3 +205,17 @@ def report(rows, floor_rps):
             f"{name:<44} {result['rps']:>9.1f} {share:>9.1%} {result['p50_ms'] or 0:>8.2f} "
             f"{result['errors']:>8}  {verdict}"
         )
+
+
+DJANGO_KEYS = ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")
+
+
+def setup_django(env, keys=(*DJANGO_KEYS, "CACHE_DIR")):
+    """Django in this process, on the same settings as the bench's servers (`env` from
+    production_env; `keys` are the variables taken from it)."""
+    import django
+
+    for key in keys:
+        os.environ[key] = env[key]
+    sys.path.insert(0, str(ROOT))
+    django.setup()

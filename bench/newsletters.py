@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PYTHON, ROOT, free_port, manage, production_env, recreate_database  # noqa: E402
+from harness import PYTHON, ROOT, free_port, manage, production_env, recreate_database, setup_django  # noqa: E402
 
 DATABASE = "research_bench_newsletters"
 SUBSCRIBERS = int(os.environ.get("BENCH_NEWSLETTER_SUBSCRIBERS", "100000"))
@@ -106,19 +106,7 @@ def clear_queue():
 # --- Set-up, through Django in this process ---
 
 
-SETTINGS_FROM_ENV = (
-    "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
-    "CACHE_DIR",  # the bench's own cache folder (harness.production_env)
-)
 
-
-def setup_django(env):
-    for key in SETTINGS_FROM_ENV:
-        os.environ[key] = env[key]
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def make_issue():

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
-from harness import REDIS_URL, ROOT, gunicorn, manage, production_env  # noqa: E402
+from harness import REDIS_URL, gunicorn, manage, production_env  # noqa: E402
 
 DATABASE = os.environ.get("BENCH_TRACKING_DATABASE", "research_bench_tracking")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -85,12 +85,8 @@ SETTINGS_FROM_ENV = (
 
 
 def setup_django(env):
-    for key in SETTINGS_FROM_ENV:
-        os.environ[key] = env[key]
-    sys.path.insert(0, str(ROOT))
-    import django
+    harness.setup_django(env, SETTINGS_FROM_ENV)
 
-    django.setup()
 
 
 def sent_issue():
