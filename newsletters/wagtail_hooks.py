@@ -84,3 +84,10 @@ def register_reports():
     from newsletters.analytics.admin import NewsletterReportsViewSet
 
     return NewsletterReportsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_tracking_events():
+    from newsletters.analytics.admin import TrackingEventViewSet
+
+    return TrackingEventViewSet(menu_hook=NEWSLETTERS_MENU_HOOK)

@@ -109,3 +109,37 @@ def test_counts_for_sends_gives_other_apps_reach_opens_and_clicks(two_issues):
     # Link 1 is "Read on the web"; link 2 the first link of the body.
     assert counts[second.pk].clicks_by_url == {"https://research.example.com/research/btc?utm=a&b=2": 1}
     assert counts[first.pk].human_opens == 0 and counts[first.pk].clicks_by_url == {}
+
+
+EVENTS = "/admin/newsletters/events/"
+
+
+def event_rows(page):
+    return BeautifulSoup(page.content, "html.parser").select("table.listing tbody tr")
+
+
+@pytest.mark.parametrize("group", ["Editors", "Moderators"])
+def test_the_events_behind_the_figures_are_listed_filtered_and_never_edited(django_user_model, two_issues, group):
+    newsletter, first, second = two_issues
+    reader = logged_in(django_user_model, group)
+
+    everything = reader.get(EVENTS)
+    assert everything.status_code == 200
+    assert len(event_rows(everything)) == 3  # two opens and a click, as stored
+    machines = event_rows(reader.get(EVENTS, {"machine": "true"}))
+    assert len(machines) == 1 and "privacy" in machines[0].get_text().lower()
+    clicks = event_rows(reader.get(EVENTS, {"kind": "click", "machine": "false"}))
+    assert len(clicks) == 1
+    assert reader.get(EVENTS, {"send": first.pk}).status_code == 200
+    assert event_rows(reader.get(EVENTS, {"send": first.pk})) == []
+
+    from newsletters.models import TrackingEvent
+
+    event = TrackingEvent.objects.first()
+    assert reader.get(f"{EVENTS}edit/{event.pk}/").status_code in (302, 403)
+    assert reader.post(f"{EVENTS}delete/{event.pk}/").status_code in (302, 403)
+    assert TrackingEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_events_are_not_for_everyone_with_admin_access(django_user_model, two_issues):
+    assert logged_in(django_user_model).get(EVENTS).status_code in (302, 403)
