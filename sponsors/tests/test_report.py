@@ -19,12 +19,15 @@ from newsletters.tests.factories import grade_token
 from newsletters.tests.mailserver import MailServer
 from newsletters.tests.sending_setup import smtp_settings, subscribe
 from newsletters.tests.test_briefing import DAY, briefing_newsletter, market  # noqa: F401 - fixtures
+from newsletters.tests.tracking_setup import APPLE_PROXY
 from sponsors import counting, links, report
 from sponsors.models import SendPlacement
 from sponsors.tests.factories import CreativeFactory, HousePromotionFactory
 from sponsors.tests.test_counting import BROWSER, click_url, pixel_url
 
 pytestmark = pytest.mark.django_db
+OPEN_IMAGE = r'src="https?://[^/"]+(/email/o/[^"]+)"'  # a message's tracked image, as a path
+SCANNER = "Mozilla/5.0 (compatible; link checker)"  # looks like a browser; its pace gives it away
 
 
 @pytest.fixture
@@ -80,13 +83,20 @@ def test_the_briefing_carries_the_days_campaign_labelled_and_its_send_is_recorde
     # top creative twice, through the message's own tracked links.
     Delivery.objects.filter(send=send).update(sent_at=timezone.now() - datetime.timedelta(minutes=30))
     page = unescape(server.message(readers[0].email).get_body(("html",)).get_content())
-    opened = re.search(r'src="https?://[^/"]+(/email/o/[^"]+)"', page).group(1)
+    opened = re.search(OPEN_IMAGE, page).group(1)
     assert client.get(opened, HTTP_USER_AGENT=BROWSER).status_code == 200
     number = TrackedLink.objects.get(send=send, url=top.link).number  # recorded when frozen
     (to_top,) = {path for path in re.findall(r'href="https?://[^/"]+(/email/c/[^"]+)"', page)
                  if path.endswith(f"/{number}/")}
     for _ in range(2):
         assert client.get(to_top, HTTP_USER_AGENT=BROWSER)["Location"] == top.link
+    # Another reader's mail app is behind Apple's privacy proxy, which fetches every image,
+    # and a scanner follows every link of a third message at once: machines, not readers.
+    proxied = unescape(server.message(readers[1].email).get_body(("html",)).get_content())
+    client.get(re.search(OPEN_IMAGE, proxied).group(1), HTTP_USER_AGENT=APPLE_PROXY)
+    scanned = unescape(server.message(readers[2].email).get_body(("html",)).get_content())
+    for path in set(re.findall(r'href="https?://[^/"]+(/email/c/[^"]+)"', scanned)):
+        client.get(path, HTTP_USER_AGENT=SCANNER)  # every link within a second
     lines = {line.slot: line for line in report.campaign_report(top.campaign).lines}
     assert (lines["newsletter_top"].human_opens, lines["newsletter_top"].clicks) == (1, 1)
     (middle_line,) = report.campaign_report(middle.campaign).lines
