@@ -193,7 +193,8 @@ def demo_sends(campaign, creative):
         readers = demo_readers(newsletter)
         with transaction.atomic():
             issue = carry_creative(issue, day)
-            send = freeze(issue, send)
+            # publishing the new revision may have queued a send (NEWSLETTERS_SEND_ON_PUBLISH)
+            send = freeze(issue, Send.objects.filter(issue=issue).first())
             if not SendPlacement.objects.filter(send=send, creative=creative).exists():
                 continue  # the slot went to another campaign that day
             sent_at = min(issue.first_published_at, latest)

@@ -55,9 +55,8 @@ def test_load_demo_gives_the_gold_report_opens_and_clicks_measured_from_demo_sen
     newsletter = next(line for line in result.by_slot if line.slot == Slot.NEWSLETTER_TOP)
     assert newsletter.impressions == Delivery.objects.filter(send__in=placed.values("send")).count() > 0
     human_opens = events.filter(machine=False).values("send", "delivery").distinct().count()
-    sponsor_clicks = (
-        events.filter(machine=False, kind="click", link__url=creative.link).values("delivery").distinct().count()
-    )
+    readers_clicks = events.filter(machine=False, kind="click", link__url=creative.link)
+    sponsor_clicks = readers_clicks.values("delivery").distinct().count()
     assert newsletter.human_opens == human_opens > 0  # counted from the events, not typed in
     assert newsletter.clicks == sponsor_clicks > 0
     assert newsletter.human_opens < events.values("delivery").distinct().count()  # machines left out
