@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from sponsors import demo
@@ -60,3 +61,10 @@ def test_load_demo_gives_the_gold_report_opens_and_clicks_measured_from_demo_sen
     assert newsletter.human_opens == human_opens > 0  # counted from the events, not typed in
     assert newsletter.clicks == sponsor_clicks > 0
     assert newsletter.human_opens < events.values("delivery").distinct().count()  # machines left out
+
+    kit = client.get("/advertise/").content.decode()  # the media kit shows the demo's audience
+    rows = BeautifulSoup(kit, "html.parser").select("tbody tr")
+    daily = next(row for row in rows if "Daily Briefing" in row.text)
+    assert daily.select_one('[data-figure="confirmed"]').text == str(demo.DEMO_READERS)
+    assert daily.select_one('[data-figure="open-rate"]').text.endswith("%")
+    assert "Gold" in kit and "Platinum" in kit
