@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("ratings/", include("ratings.urls")),
     path("sponsors/", include("sponsors.urls")),
+    path("advertise/", include("sponsors.advertise_urls")),  # the media kit
     path("anymail/", include("anymail.urls")),  # ESP bounce and complaint webhooks
     path("email/", include("newsletters.urls")),
     path("", include("blog.urls")),

@@ -13,10 +13,10 @@ class SponsorsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from core import caching, promotions
+        from core import caching, outbox, promotions
         from newsletters.models import Send
         from ratings.models import Token
-        from sponsors import models, placements, slots
+        from sponsors import enquiries, models, placements, slots
 
         promotions.register(slots.SponsorFiller())
         caching.forget_after_outage(slots.forget)
@@ -27,3 +27,4 @@ class SponsorsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(slots.forget, sender=model, dispatch_uid=f"sponsors.slots.{model._meta.label}")
         post_save.connect(placements.send_started, sender=Send, dispatch_uid="sponsors.record_placements")
+        outbox.composers.register(enquiries.ENQUIRY_EMAIL, enquiries.enquiry_email)

@@ -71,9 +71,10 @@ class SlotChoiceMixin(models.Model):
             raise ValidationError("Choose at least one slot.")
 
 
+@invalidate_on_change
 class Package(models.Model):
-    """What a sponsor books: Platinum, Gold and Silver to start with (migration 0002). No
-    public page shows packages yet, so their saves retire no cache."""
+    """What a sponsor books: Platinum, Gold and Silver to start with (migration 0002). The
+    media kit (/advertise/) shows them, so their saves start a new cache generation."""
 
     name = models.CharField(max_length=60, unique=True)
     includes = models.TextField(help_text="What the package includes, one item per line.")

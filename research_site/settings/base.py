@@ -743,6 +743,10 @@ CELERY_BEAT_SCHEDULE["sponsors-start-day"] = {
     "task": "sponsors.start_day",
     "schedule": crontab(hour=0, minute=0),
 }
+# The media kit's contact form (/advertise/contact/): enquiries go to SPONSORS_ENQUIRY_EMAIL,
+# or to the Editors group when it is empty; at most (enquiries, seconds) per client.
+SPONSORS_ENQUIRY_EMAIL = env.str("SPONSORS_ENQUIRY_EMAIL", default="")
+SPONSORS_ENQUIRIES_PER_CLIENT = (5, 60 * 60)
 
 # Newsletter analytics (newsletters.analytics). NEWSLETTERS_TRACK_OPENS and
 # NEWSLETTERS_TRACK_CLICKS (default true) put a per-recipient image and per-recipient link

@@ -249,6 +249,18 @@ def case_house_promotion(client, blog_index):
     assert "Build Smarter Crypto Apps" not in read(client, article.url)
 
 
+def case_package(client, blog_index):
+    from sponsors.models import Package
+
+    assert "Silver" in warm(client, "/advertise/")
+    Package.objects.filter(name="Silver").get().delete()
+    gold = Package.objects.get(name="Gold")
+    gold.name = "Gold Plus"
+    gold.save()
+    page = read(client, "/advertise/")
+    assert "Gold Plus" in page and "Silver" not in page
+
+
 def case_about_box(client, blog_index):
     from sponsors.models import AboutBox
 
@@ -264,6 +276,7 @@ CASES = {
     apps.get_model("sponsors", "Creative"): case_creative,
     apps.get_model("sponsors", "HousePromotion"): case_house_promotion,
     apps.get_model("sponsors", "AboutBox"): case_about_box,
+    apps.get_model("sponsors", "Package"): case_package,
     apps.get_model("blog", "Category"): case_blog_category,
     apps.get_model("blog", "Author"): case_blog_author,
     get_image_model(): case_image,
@@ -278,7 +291,7 @@ CASES = {
     Page: case_pages,
 }
 # Snippets no public page shows.
-NOT_PUBLIC = {apps.get_model("newsletters", "Subscriber"), apps.get_model("sponsors", "Package")}
+NOT_PUBLIC = {apps.get_model("newsletters", "Subscriber")}
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=[model._meta.label for model in CASES])
