@@ -79,25 +79,24 @@ class EnquiryForm(forms.Form):
 
 
 def recipients():
-    """The addresses that receive enquiries (may be empty: nobody to tell)."""
+    """The addresses that receive enquiries: SPONSORS_ENQUIRY_EMAIL, else the active Editors,
+    else (no editor has an address) the active superusers; empty only with nobody to tell."""
     if settings.SPONSORS_ENQUIRY_EMAIL:
         return [settings.SPONSORS_ENQUIRY_EMAIL]
-    return sorted(
-        set(
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=EDITORS_GROUP)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    for who in (users.filter(groups__name=EDITORS_GROUP), users.filter(is_superuser=True)):
+        addresses = sorted(set(who.values_list("email", flat=True)))
+        if addresses:
+            return addresses
+    return []
 
 
 def send(data):
     """Keep one enquiry email per recipient in the outbox; returns how many."""
     to = recipients()
     if not to:
-        logger.error("A sponsorship enquiry from %s has no recipient: set SPONSORS_ENQUIRY_EMAIL or add an "
-                     "editor with an email address.", data["email"])
+        logger.error("A sponsorship enquiry from %s has no recipient: set SPONSORS_ENQUIRY_EMAIL or give an "
+                     "editor or a superuser an email address.", data["email"])
     params = {key: data[key] for key in ("name", "email", "company", "package", "message")}
     for address in to:
         outbox.send(ENQUIRY_EMAIL, address, **params)

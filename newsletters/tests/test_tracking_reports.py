@@ -119,7 +119,9 @@ def event_rows(page):
 
 
 @pytest.mark.parametrize("group", ["Editors", "Moderators"])
-def test_the_events_behind_the_figures_are_listed_filtered_and_never_edited(django_user_model, two_issues, group):
+def test_the_events_behind_the_figures_are_listed_filtered_and_never_edited(
+    django_user_model, two_issues, group
+):
     newsletter, first, second = two_issues
     reader = logged_in(django_user_model, group)
 

@@ -182,6 +182,14 @@ def test_the_enquiry_setting_replaces_the_editors(client, editors, settings):
     assert [message.to for message in mail.outbox] == [["ads@research.example"]]
 
 
+def test_with_no_editor_to_tell_the_superusers_get_the_enquiry(client, django_user_model):
+    django_user_model.objects.create_superuser("owner", "owner@research.example", "a-long-password")
+    editor = django_user_model.objects.create_user("editor-without-mail", "", "a-long-password")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    assert client.post(CONTACT, ENQUIRY).status_code == 200
+    assert [message.to for message in mail.outbox] == [["owner@research.example"]]
+
+
 def test_the_honeypot_answers_alike_and_sends_nothing(client, editors):
     response = client.post(CONTACT, {**ENQUIRY, "homepage": "https://spam.example"})
     assert response.status_code == 200 and "with our editors" in response.content.decode()
