@@ -7,6 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.test import Client
