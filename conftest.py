@@ -1,6 +1,6 @@
 import pytest
 from django.core.cache import caches
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from blog.tests.factories import ArticleIndexPageFactory, HomePageFactory
 from core.outbox import BrokerState
@@ -28,10 +28,11 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def home(db):
-    # Transactional tests start from a flushed database, without the locale and root page
+    # Transactional tests start from a flushed database, without the locale, root collection and root page
     # the migrations made (serialized_rollback's reload would clash with the content types
     # that flush recreates), so make them here when they are missing.
     Locale.objects.get_or_create(language_code="en")
+    Collection.get_first_root_node() or Collection.add_root(name="Root")  # images and documents
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = HomePageFactory(parent=root, slug="home-page")
     Site.objects.update_or_create(

@@ -5,12 +5,13 @@ from dataclasses import asdict
 import pytest
 from django.core import mail, signing
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from awards import ballots
 from awards.models import NomineeTally, Vote
 from awards.tests.factories import ballot_for, category_with
+from core import promotions
 
 pytestmark = pytest.mark.django_db
 
@@ -292,6 +293,7 @@ def test_a_missing_tally_row_is_created_by_the_first_vote(narratives):
 def test_a_new_vote_is_read_counted_and_shown_with_one_query(client, narratives, django_assert_num_queries):
     category, (depin, *_) = narratives
     link = f"/awards/vote/{ballots.sign(ballot_for(depin, email='ada@example.com'))}/"
+    promotions.web_slot(RequestFactory().get("/"), "site_banner")  # the day's slots, made once a day
     with django_assert_num_queries(2):  # the vote with its nominee, category and program; the results
         response = client.post(link)
     page = response.content.decode()

@@ -25,7 +25,12 @@ class CampaignFactory(DjangoModelFactory):
         model = Campaign
 
     sponsor = factory.SubFactory(SponsorFactory)
-    package = factory.LazyFunction(lambda: Package.objects.get(name="Gold"))
+    # The migration makes Gold; a transactional test before this one may have flushed it.
+    package = factory.LazyFunction(
+        lambda: Package.objects.get_or_create(
+            name="Gold", defaults={"includes": "Site banner", "price": 5000, "duration_days": 30}
+        )[0]
+    )
     name = factory.Sequence(lambda n: f"Autumn push {n}")
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=2))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=5))
