@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import harness  # noqa: E402
 from harness import (  # noqa: E402
     PYTHON,
     ROOT,
@@ -72,19 +73,8 @@ acl purgers {{ "127.0.0.1"; }}
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("varnishd did not start")
+    with harness.serving(process, port, "varnishd") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def wrk(url):

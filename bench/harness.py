@@ -80,6 +80,13 @@ def gunicorn(env, workers=2, app="research_site.wsgi:application"):
         cwd=ROOT,
         env=env,
     )
+    with serving(process, port, "gunicorn") as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(process, port, name):
+    """The base URL of a server process once its /healthz answers; stopped afterwards."""
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -88,7 +95,7 @@ def gunicorn(env, workers=2, app="research_site.wsgi:application"):
                 break
             time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not start")
+            raise RuntimeError(f"{name} did not start")
         yield base
     finally:
         process.terminate()
