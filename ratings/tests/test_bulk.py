@@ -69,6 +69,24 @@ def test_read_days_returns_the_stored_rows_with_nan_for_null():
     assert np.isnan(supply[order][0]) and supply[order][1] == 5.0
 
 
+def test_read_days_keeps_to_the_tokens_and_days_asked_for():
+    tokens = [Token.objects.create(slug=s, name=s, symbol=s) for s in ("a", "b", "c")]
+    # Day 0..5 for a, b and c in turn: a on days 0 and 3, b on 1 and 4, c on 2 and 5.
+    store(market_rows(tokens * 2, [10.0, 11.0, 12.0, 13.0, 14.0, 15.0], [1.0] * 6))
+    wanted = [tokens[0].pk, tokens[2].pk]
+    token_ids, dates, close = bulk.read_days(
+        MarketDay._meta.db_table, ("close",), wanted, DAY, DAY + datetime.timedelta(days=4)
+    )
+    rows = sorted(zip(token_ids.tolist(), dates.astype(object).tolist(), close.tolist(), strict=True))
+    assert rows == [
+        (tokens[0].pk, DAY, 10.0),
+        (tokens[0].pk, DAY + datetime.timedelta(days=3), 13.0),
+        (tokens[2].pk, DAY + datetime.timedelta(days=2), 12.0),
+    ]
+    nothing = bulk.read_days(MarketDay._meta.db_table, ("close",), [tokens[1].pk], DAY, DAY)
+    assert [len(column) for column in nothing] == [0, 0, 0]
+
+
 def test_binary_copy_payload_round_trips_without_nulls():
     columns = [("id", np.array([1, 2])), ("date", np.array([DAY, DAY])), ("float", np.array([0.5, 1e-12]))]
     ids, dates, values = bulk.parse_binary_copy(bulk.binary_copy_payload(columns), ["id", "date", "float"])
@@ -93,6 +111,10 @@ def test_a_bulk_load_puts_the_foreign_keys_back(monkeypatch):
     store(market_rows([token] * 3, [1.0, 2.0, 3.0], [1.0, 2.0, 3.0]))
     assert foreign_keys() == before == 1
     assert MarketDay.objects.count() == 3
+    with connection.cursor() as cursor:
+        # Analyzed after the load, so the planner knows the table is no longer empty.
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [MarketDay._meta.db_table])
+        assert cursor.fetchone()[0] == 3
     orphan = market_rows([token], [1.0], [1.0])
     orphan["token_id"] = ("id", np.array([token.pk + 1000]))
     with pytest.raises(IntegrityError):
