@@ -14,6 +14,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import IsoDateFilter
+
 from . import market, reports, risk, track_record
 from .models import RiskDay, Token
 
@@ -236,21 +238,14 @@ class RiskDaySerializer(serializers.ModelSerializer):
 
 
 class RiskDayFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    # As for grade history: a range that ends before it starts is a valid query that no
+    # day matches (the schema cannot state one parameter's bound by another's).
+    date_from = IsoDateFilter(field_name="date", lookup_expr="gte")
+    date_to = IsoDateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         model = RiskDay
         fields = []
-
-    def is_valid(self):
-        valid = super().is_valid()
-        cleaned = getattr(self.form, "cleaned_data", {})
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if valid and start and end and start > end:
-            self.form.add_error("date_to", f"date_to ({end}) is before date_from ({start}).")
-            return False
-        return valid
 
 
 @extend_schema(
