@@ -1,7 +1,6 @@
 """Every kind of public page on a phone's screen in a real Chromium: nothing scrolls
 sideways (wide tables and charts scroll inside their own box), as PRODUCT.md promises."""
 
-
 from research_site.tests import test_csp_browser as csp_browser
 
 pytestmark = csp_browser.pytestmark
