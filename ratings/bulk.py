@@ -265,8 +265,8 @@ def read_days(table, columns, token_ids, since, until):
 def _read_days_postgresql(table, columns, token_ids, since, until):
     """COPY out sends one message per row, and psycopg hands them over one Python call each:
     two million rows cost seconds of interpreter time. So the server packs each token's rows
-    into one bytea of fixed-width big-endian records (the layout ``_record_dtype`` reads
-    without its size fields), and a few thousand messages carry them."""
+    into one bytea of fixed-width big-endian records (token id, days since 2000-01-01, the
+    columns), NumPy reads them in one call, and a few thousand messages carry them."""
     packed = " || ".join(
         ["int8send(token_id)", "int4send(date - DATE '2000-01-01')"]
         + [f"float8send(COALESCE({name}, 'NaN'::float8))" for name in columns]
