@@ -24,6 +24,7 @@ Two kinds of metric:
   ``site_metrics_source_up{source=...} 0`` (and logged); the others still answer.
 """
 
+import functools
 import hmac
 import ipaddress
 import logging
@@ -110,21 +111,36 @@ def count_answer_ahead_of_django(method, https, view, status, body_length, start
     carries no body: 0 request bytes. (Not the AJAX count, nor the template, streaming or
     exception ones: no such request or answer.)
     """
-    metrics = Metrics.get_instance()
-    transport, code = "https" if https else "http", status[:3]
     seconds = time.perf_counter() - started
-    metrics.requests_total.inc()
-    metrics.requests_by_method.labels(method=method).inc()
-    metrics.requests_by_transport.labels(transport=transport).inc()
+    transport = "https" if https else "http"
+    counters, view_latency = _series(method, transport, view, status[:3], settings.DEFAULT_CHARSET)
+    for counter in counters:
+        counter.inc()
+    metrics = Metrics.get_instance()
     metrics.requests_body_bytes.observe(0)
-    metrics.requests_by_view_transport_method.labels(view=view, transport=transport, method=method).inc()
-    metrics.responses_total.inc()
-    metrics.responses_by_status.labels(status=code).inc()
-    metrics.responses_by_status_view_method.labels(status=code, view=view, method=method).inc()
-    metrics.responses_by_charset.labels(charset=settings.DEFAULT_CHARSET).inc()
     metrics.responses_body_bytes.observe(body_length)
     metrics.requests_latency_before.observe(seconds)
-    metrics.requests_latency_by_view_method.labels(view=view, method=method).observe(seconds)
+    view_latency.observe(seconds)
+
+
+@functools.cache
+def _series(method, transport, view, code, charset):
+    """The counters and the view's latency histogram one kind of answer goes into, looked up
+    once per kind: a labels() lookup costs more than the increment (the twelve series take
+    about 28 us an answer looked up each time, 7 us bound, 17 us bound in multiprocess mode),
+    and a wrapper gives a handful of kinds (view, GET or HEAD, http or https, its status)."""
+    metrics = Metrics.get_instance()
+    counters = (
+        metrics.requests_total,
+        metrics.responses_total,
+        metrics.requests_by_method.labels(method=method),
+        metrics.requests_by_transport.labels(transport=transport),
+        metrics.requests_by_view_transport_method.labels(view=view, transport=transport, method=method),
+        metrics.responses_by_status.labels(status=code),
+        metrics.responses_by_status_view_method.labels(status=code, view=view, method=method),
+        metrics.responses_by_charset.labels(charset=charset),
+    )
+    return counters, metrics.requests_latency_by_view_method.labels(view=view, method=method)
 
 
 # --- The ground floor's own sources ---------------------------------------------------
