@@ -10,9 +10,11 @@ ordinary 404, as for a path that does not exist.
 Two kinds of metric:
 
 - Events counted in each process (requests, responses, latencies: django-prometheus's
-  middleware). gunicorn runs several worker processes and any one of them answers a
-  scrape, so with PROMETHEUS_MULTIPROC_DIR set, prometheus_client's multiprocess mode has
-  each process write its counts to files in that folder and the scrape adds them up.
+  middleware, and ``count_answer_ahead_of_django`` for what a WSGI wrapper answers before
+  the middleware sees it). gunicorn runs several worker processes and any one of them
+  answers a scrape, so with PROMETHEUS_MULTIPROC_DIR set, prometheus_client's
+  multiprocess mode has each process write its counts to files in that folder and the
+  scrape adds them up.
   (Keeping them in Redis instead would cost a round trip per request and lose counts
   whenever Redis is down.)
 - State read at scrape time from where it lives (Celery's queues in the broker, the
@@ -22,14 +24,17 @@ Two kinds of metric:
   ``site_metrics_source_up{source=...} 0`` (and logged); the others still answer.
 """
 
+import functools
 import hmac
 import ipaddress
 import logging
+import time
 
 import prometheus_client
 from celery import current_app
 from django.conf import settings
 from django.db.models import Count
+from django_prometheus.middleware import Metrics
 from prometheus_client import CollectorRegistry, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
@@ -96,6 +101,46 @@ def exposition():
         counted = prometheus_client.REGISTRY
     counts = prometheus_client.generate_latest(counted)
     return counts + prometheus_client.generate_latest(_scrape_time_registry)
+
+
+def count_answer_ahead_of_django(method, https, view, status, body_length, started):
+    """Count a GET or HEAD that a WSGI wrapper (settings.WSGI_WRAPPERS) answered itself in
+    the series django-prometheus's Before and After middleware would have set for it, with
+    the same labels: ``view`` is the URL name Django would resolve, ``status`` as "200 OK",
+    ``started`` a time.perf_counter() from when the wrapper took the request. A GET or HEAD
+    carries no body: 0 request bytes. (Not the AJAX count, nor the template, streaming or
+    exception ones: no such request or answer.)
+    """
+    seconds = time.perf_counter() - started
+    transport = "https" if https else "http"
+    counters, view_latency = _series(method, transport, view, status[:3], settings.DEFAULT_CHARSET)
+    for counter in counters:
+        counter.inc()
+    metrics = Metrics.get_instance()
+    metrics.requests_body_bytes.observe(0)
+    metrics.responses_body_bytes.observe(body_length)
+    metrics.requests_latency_before.observe(seconds)
+    view_latency.observe(seconds)
+
+
+@functools.cache
+def _series(method, transport, view, code, charset):
+    """The counters and the view's latency histogram one kind of answer goes into, looked up
+    once per kind: a labels() lookup costs more than the increment (the twelve series take
+    about 28 us an answer looked up each time, 7 us bound, 17 us bound in multiprocess mode),
+    and a wrapper gives a handful of kinds (view, GET or HEAD, http or https, its status)."""
+    metrics = Metrics.get_instance()
+    counters = (
+        metrics.requests_total,
+        metrics.responses_total,
+        metrics.requests_by_method.labels(method=method),
+        metrics.requests_by_transport.labels(transport=transport),
+        metrics.requests_by_view_transport_method.labels(view=view, transport=transport, method=method),
+        metrics.responses_by_status.labels(status=code),
+        metrics.responses_by_status_view_method.labels(status=code, view=view, method=method),
+        metrics.responses_by_charset.labels(charset=charset),
+    )
+    return counters, metrics.requests_latency_by_view_method.labels(view=view, method=method)
 
 
 # --- The ground floor's own sources ---------------------------------------------------

@@ -11,12 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import resolve
 from django.utils import timezone
 
 from core.tests.broker import tasks_sent_to
 from core.tests.faults import RedisServer, free_port
 from newsletters.models import Delivery, Send
 from newsletters.tests.sending_setup import make_issue, make_newsletter, subscribe
+from newsletters.tests.tracking_setup import click_url, open_url, path_of, sent_issue, wsgi_get
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ def scrape(client, **extra):
 def sample(text, name, **labels):
     """The value of one sample, or None when it is not there."""
     wanted = ",".join(f'{key}="{value}"' for key, value in labels.items())
-    pattern = re.escape(name) + (r"\{" + re.escape(wanted) + r"\}" if labels else "") + r" (\S+)$"
+    pattern = "^" + re.escape(name) + (r"\{" + re.escape(wanted) + r"\}" if labels else "") + r" (\S+)$"
     match = re.search(pattern, text, re.MULTILINE)
     return float(match.group(1)) if match else None
 
@@ -155,6 +157,40 @@ def test_send_progress_and_the_outbox_in_a_constant_number_of_queries(
     assert sample(text, "newsletter_sends", status="finished") == 1
     assert sample(text, "outbox_emails", status="failed") == 1
     assert "ada@example.com" not in text
+
+
+def test_opens_and_clicks_answered_ahead_of_the_middleware_are_counted_as_django_would(
+    client, home, settings
+):
+    settings.NEWSLETTERS_TRACKING_REDIS_URL = ""  # events into the test's transaction, not Redis
+    send, (delivery, *_) = sent_issue(home)
+    open_path, click_path = path_of(open_url(delivery)), path_of(click_url(delivery, 2))
+    opened, clicked = resolve(open_path).view_name, resolve(click_path).view_name
+    before = scrape(client)
+
+    requests = [(open_path, "GET"), (open_path, "GET"), (open_path, "HEAD"), (click_path, "GET"),
+                ("/email/o/made-up.gif", "GET")]  # a bad token: handed to Django, its 404 page
+    assert [wsgi_get(path, method)[0] for path, method in requests] == [200, 200, 200, 302, 404]
+    after = scrape(client)
+
+    def moved(name, **labels):
+        return (sample(after, name, **labels) or 0) - (sample(before, name, **labels) or 0)
+
+    by_status = "django_http_responses_total_by_status_view_method_total"
+    assert moved(by_status, method="GET", status="200", view=opened) == 2
+    assert moved(by_status, method="HEAD", status="200", view=opened) == 1
+    assert moved(by_status, method="GET", status="302", view=clicked) == 1
+    assert moved(by_status, method="GET", status="404", view=opened) == 1
+    assert moved("django_http_responses_total_by_status_total", status="200") == 3 + 1  # and a scrape
+    assert moved("django_http_requests_total_by_view_transport_method_total",
+                 method="GET", transport="http", view=opened) == 3
+    assert moved("django_http_requests_latency_seconds_by_view_method_count", method="GET", view=clicked) == 1
+    assert moved("django_http_requests_total_by_method_total", method="HEAD") == 1
+    # A scrape counts its own request before it answers, and its response after: between
+    # the two, the five requests, the second's request and the first's response.
+    assert moved("django_http_requests_before_middlewares_total") == len(requests) + 1
+    assert moved("django_http_responses_before_middlewares_total") == len(requests) + 1
+    assert moved("django_http_requests_latency_including_middlewares_seconds_count") == len(requests) + 1
 
 
 # --- Several gunicorn workers, one scrape -----------------------------------------------

@@ -7,20 +7,25 @@ and are never cached. So TrackingEndpoints, wrapped around the Django applicatio
 research_site/wsgi.py, answers a well-formed GET or HEAD for them itself, with the same
 functions as the Django views (newsletters.analytics.views) and the same headers the site
 would give them (Cache-Control: private, no-store, as core.edge says for /email/; HSTS as
-SecurityMiddleware would). Anything else, including a bad token or an unknown link (the
-site's 404 page) and any error, goes to Django as usual.
+SecurityMiddleware would), and counts them in django-prometheus's request metrics as its
+middleware would have. Anything else, including a bad token or an unknown link (the site's
+404 page) and any error, goes to Django as usual, and is counted there.
 """
 
 import re
+import time
 
 from django.conf import settings
 from django.db import connections
 from django.utils.encoding import iri_to_uri
 
+from core.observability.metrics import count_answer_ahead_of_django
 from newsletters.analytics import views
 
 OPEN = re.compile(r"^/email/o/([^/]+)\.gif$")
 CLICK = re.compile(r"^/email/c/([^/]+)/(\d+)/$")
+# The URL names Django resolves these paths to (newsletters/urls.py), as its metrics say them.
+OPEN_VIEW, CLICK_VIEW = "newsletters:open", "newsletters:click"
 FOUND = "302 Found"
 OK = "200 OK"
 
@@ -32,12 +37,14 @@ class TrackingEndpoints:
     def __call__(self, environ, start_response):
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
         if method in ("GET", "HEAD") and path.startswith(("/email/o/", "/email/c/")):
+            started = time.perf_counter()
             try:
                 answer = self.answer(environ)
             except Exception:  # Django answers it instead, through its own error handling
                 answer = None
             if answer is not None:
-                status, headers, body = answer
+                view, status, headers, body = answer
+                count_answer_ahead_of_django(method, is_secure(environ), view, status, len(body), started)
                 start_response(status, headers)
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
         return self.application(environ, start_response)
@@ -48,12 +55,12 @@ class TrackingEndpoints:
         try:
             if match := OPEN.match(path):
                 if views.record_open(match.group(1), method, agent):
-                    return OK, self.headers(environ, "image/gif", len(views.PIXEL)), views.PIXEL
+                    return OPEN_VIEW, OK, self.headers(environ, "image/gif", len(views.PIXEL)), views.PIXEL
             elif match := CLICK.match(path):
                 url = views.record_click(match.group(1), int(match.group(2)), method, agent)
                 if url is not None:
                     headers = self.headers(environ, "text/html; charset=utf-8", 0)
-                    return FOUND, [*headers, ("Location", iri_to_uri(url))], b""
+                    return CLICK_VIEW, FOUND, [*headers, ("Location", iri_to_uri(url))], b""
         finally:
             release_connections()
         return None

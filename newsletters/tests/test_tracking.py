@@ -23,6 +23,7 @@ from newsletters.tests.tracking_setup import (
     open_url,
     path_of,
     sent_issue,
+    wsgi_get,
 )
 
 pytestmark = pytest.mark.django_db
@@ -249,39 +250,6 @@ def test_unsubscribes_are_put_down_to_the_latest_issue_the_reader_got(home, clie
     unsubscribe = Unsubscribe.objects.get()
     assert (unsubscribe.send_id, unsubscribe.newsletter_id) == (second.pk, newsletter.pk)
     assert figures(second).unsubscribes == 1 and figures(first).unsubscribes == 0
-
-
-def wsgi_get(path, method="GET", agent=BROWSER):
-    """A request to the site's WSGI application, as gunicorn makes it."""
-    import io
-    from wsgiref.util import setup_testing_defaults
-
-    from django.core import signals
-    from django.db import close_old_connections
-
-    from research_site.wsgi import application
-
-    environ = {
-        "PATH_INFO": path, "REQUEST_METHOD": method, "HTTP_USER_AGENT": agent, "wsgi.input": io.BytesIO()
-    }
-    setup_testing_defaults(environ)
-    answered = {}
-
-    def start_response(status, headers, exc_info=None):
-        answered["status"], answered["headers"] = int(status.split()[0]), headers
-
-    # As Django's test client does: the test's transaction must outlive the request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        response = application(environ, start_response)
-        body = b"".join(response)
-        if hasattr(response, "close"):
-            response.close()
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-    return answered["status"], dict(answered["headers"]), [name for name, _ in answered["headers"]], body
 
 
 def test_the_wsgi_fast_path_answers_as_the_views_do(home):

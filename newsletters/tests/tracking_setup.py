@@ -1,9 +1,14 @@
-"""Set-up shared by the tracking tests: a sent issue with links, and its readers' URLs."""
+"""Set-up shared by the tracking tests: a sent issue with links, its readers' URLs, and a
+request through the WSGI application."""
 
 import datetime
+import io
 import json
 import uuid
+from wsgiref.util import setup_testing_defaults
 
+from django.core import signals
+from django.db import close_old_connections
 from django.utils import timezone
 
 from newsletters.analytics import tracking
@@ -59,3 +64,31 @@ def click_url(delivery, number):
 
 def path_of(url):
     return "/" + url.split("/", 3)[3]
+
+
+def wsgi_get(path, method="GET", agent=BROWSER):
+    """(status, headers, header names, body): a request to the site's WSGI application, as
+    gunicorn makes it, so through its WSGI wrappers (the test client goes round them)."""
+    from research_site.wsgi import application
+
+    environ = {
+        "PATH_INFO": path, "REQUEST_METHOD": method, "HTTP_USER_AGENT": agent, "wsgi.input": io.BytesIO()
+    }
+    setup_testing_defaults(environ)
+    answered = {}
+
+    def start_response(status, headers, exc_info=None):
+        answered["status"], answered["headers"] = int(status.split()[0]), headers
+
+    # As Django's test client does: the test's transaction must outlive the request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = application(environ, start_response)
+        body = b"".join(response)
+        if hasattr(response, "close"):
+            response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answered["status"], dict(answered["headers"]), [name for name, _ in answered["headers"]], body
