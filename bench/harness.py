@@ -226,3 +226,48 @@ def setup_django(env, keys=(*DJANGO_KEYS, "CACHE_DIR")):
         os.environ[key] = env[key]
     sys.path.insert(0, str(ROOT))
     django.setup()
+
+
+# --- Newsletter set-up, through Django in this process (after setup_django) ---
+
+
+def daily_briefing():
+    """The site tree and an empty Daily Briefing newsletter page to add issues to."""
+    from wagtail.models import Page, Site
+
+    from blog.models import HomePage
+    from newsletters.models import NewsletterIndexPage, NewsletterPage
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Token Research", slug="bench-home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "127.0.0.1", "port": 80, "root_page": home}
+    )
+    index = home.add_child(instance=NewsletterIndexPage(title="Newsletters", slug="newsletters"))
+    return index.add_child(
+        instance=NewsletterPage(title="Daily Briefing", slug="daily-briefing", description="Every morning.")
+    )
+
+
+def seed_subscribers(newsletter_id, count):
+    """`count` confirmed readers (reader<i>@example.net), all subscribed to the newsletter."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO newsletters_subscriber (email, status, status_reason, status_changed_at, created_at,
+                                                confirmed_at, ip_hash)
+            SELECT 'reader' || i || '@example.net', 'confirmed', '', now(), now(), now(), ''
+            FROM generate_series(1, %s) AS i
+            """,
+            [count],
+        )
+        cursor.execute(
+            """
+            INSERT INTO newsletters_subscription (subscriber_id, newsletter_id, created_at)
+            SELECT id, %s, now() FROM newsletters_subscriber
+            """,
+            [newsletter_id],
+        )
+        cursor.execute("ANALYZE")

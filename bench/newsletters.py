@@ -32,7 +32,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PYTHON, ROOT, free_port, manage, production_env, recreate_database, setup_django  # noqa: E402
+from harness import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    daily_briefing,
+    free_port,
+    manage,
+    production_env,
+    recreate_database,
+    seed_subscribers,
+    setup_django,
+)
 
 DATABASE = "research_bench_newsletters"
 SUBSCRIBERS = int(os.environ.get("BENCH_NEWSLETTER_SUBSCRIBERS", "100000"))
@@ -106,25 +116,11 @@ def clear_queue():
 # --- Set-up, through Django in this process ---
 
 
-
-
-
 def make_issue():
     """The site tree, a newsletter and a briefing-sized issue (about 20 KB of HTML)."""
-    from wagtail.models import Page, Site
+    from newsletters.models import NewsletterIssuePage
 
-    from blog.models import HomePage
-    from newsletters.models import NewsletterIndexPage, NewsletterIssuePage, NewsletterPage
-
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Token Research", slug="bench-home"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "127.0.0.1", "port": 80, "root_page": home}
-    )
-    index = home.add_child(instance=NewsletterIndexPage(title="Newsletters", slug="newsletters"))
-    newsletter = index.add_child(
-        instance=NewsletterPage(title="Daily Briefing", slug="daily-briefing", description="Every morning.")
-    )
+    newsletter = daily_briefing()
     rows = [
         {"name": f"Token {n}", "symbol": f"TK{n}", "slug": f"token-{n}", "grade": 90 - n, "change": 3 - n / 4}
         for n in range(10)
@@ -152,29 +148,6 @@ def make_issue():
             preheader="Top picks, biggest moves, new research.", body=json.dumps(body),
         )
     )
-
-
-def seed_subscribers(newsletter_id, count):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO newsletters_subscriber (email, status, status_reason, status_changed_at, created_at,
-                                                confirmed_at, ip_hash)
-            SELECT 'reader' || i || '@example.net', 'confirmed', '', now(), now(), now(), ''
-            FROM generate_series(1, %s) AS i
-            """,
-            [count],
-        )
-        cursor.execute(
-            """
-            INSERT INTO newsletters_subscription (subscriber_id, newsletter_id, created_at)
-            SELECT id, %s, now() FROM newsletters_subscriber
-            """,
-            [newsletter_id],
-        )
-        cursor.execute("ANALYZE")
 
 
 def frozen_send(issue):

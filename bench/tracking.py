@@ -88,28 +88,17 @@ def setup_django(env):
     harness.setup_django(env, SETTINGS_FROM_ENV)
 
 
-
 def sent_issue():
     """A newsletter, an issue with three links, and its send to DELIVERIES subscribers,
     every delivery sent an hour ago."""
     import json
 
     from django.db import connection
-    from wagtail.models import Page, Site
 
-    from blog.models import HomePage
-    from newsletters.models import NewsletterIndexPage, NewsletterIssuePage, NewsletterPage, Send
+    from newsletters.models import NewsletterIssuePage, Send
     from newsletters.sending import sends
 
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Token Research", slug="bench-home"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "127.0.0.1", "port": 80, "root_page": home}
-    )
-    index = home.add_child(instance=NewsletterIndexPage(title="Newsletters", slug="newsletters"))
-    newsletter = index.add_child(
-        instance=NewsletterPage(title="Daily Briefing", slug="daily-briefing", description="Every morning.")
-    )
+    newsletter = harness.daily_briefing()
     links = " ".join(
         f'<a href="{SITE_URL}/{path}/">{path}</a>' for path in ("research", "ratings", "api/keys")
     )
@@ -119,21 +108,7 @@ def sent_issue():
             body=json.dumps([{"type": "paragraph", "value": f"<p>Read on: {links}</p>"}]),
         )
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO newsletters_subscriber
-                (email, status, status_reason, status_changed_at, created_at, confirmed_at, ip_hash)
-            SELECT 'reader' || i || '@example.net', 'confirmed', '', now(), now(), now(), ''
-            FROM generate_series(1, %s) AS i
-            """,
-            [DELIVERIES],
-        )
-        cursor.execute(
-            "INSERT INTO newsletters_subscription (subscriber_id, newsletter_id, created_at) "
-            "SELECT id, %s, now() FROM newsletters_subscriber",
-            [newsletter.pk],
-        )
+    harness.seed_subscribers(newsletter.pk, DELIVERIES)
     send = sends.freeze(issue)
     sends.create_deliveries(send)
     send.deliveries.update(status="sent", sent_at=time_ago(3600))
