@@ -1,6 +1,5 @@
 """The footer sign-up box in a real Chromium: in place with JavaScript, by page loads without."""
 
-import os
 import re
 
 import pytest
@@ -10,13 +9,7 @@ from blog.tests import test_browser as blog_browser
 from newsletters.models import Subscriber
 from newsletters.tests.factories import NewsletterIndexPageFactory, NewsletterPageFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not os.path.exists(blog_browser.CHROMIUM), reason="Debian's chromium is not installed (make browser)"
-    ),
-]
+pytestmark = blog_browser.pytestmark
 
 # Chromium, and the database restored by hand between tests, as the blog's browser tests have them.
 migration_data, browser, page = blog_browser.migration_data, blog_browser.browser, blog_browser.page

@@ -1,8 +1,6 @@
 """A send's progress page in a real Chromium: the numbers move without a reload; Pause works."""
 
-import os
 
-import pytest
 from django.utils import timezone
 
 from blog.tests import test_browser as blog_browser
@@ -10,13 +8,7 @@ from newsletters.models import Delivery, Send
 from newsletters.sending import sends
 from newsletters.tests.sending_setup import make_issue, make_newsletter, subscribe
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not os.path.exists(blog_browser.CHROMIUM), reason="Debian's chromium is not installed (make browser)"
-    ),
-]
+pytestmark = blog_browser.pytestmark
 
 # Chromium, and the database restored by hand between tests, as the blog's browser tests have them.
 migration_data, browser, page = blog_browser.migration_data, blog_browser.browser, blog_browser.page

@@ -2,7 +2,6 @@
 is refused, and the pieces that need a script still work. Pages are opened twice, the
 second time from the anonymous page cache, whose copy carries the header it was made with."""
 
-import os
 from io import StringIO
 
 import pytest
@@ -14,13 +13,7 @@ from blog.tests import test_browser as blog_browser
 from newsletters.models import NewsletterIndexPage, NewsletterIssuePage, NewsletterPage
 from ratings.models import Sector, Token
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not os.path.exists(blog_browser.CHROMIUM), reason="Debian's chromium is not installed (make browser)"
-    ),
-]
+pytestmark = blog_browser.pytestmark
 
 # Chromium, and the database restored by hand between tests, as the blog's browser tests have them.
 migration_data, browser, page = blog_browser.migration_data, blog_browser.browser, blog_browser.page

@@ -3,23 +3,15 @@ it from the dashboard, readers see it labelled "Sponsored", and the sponsor's pr
 report link opens without an account."""
 
 import datetime
-import os
 from urllib.parse import urlsplit
 
-import pytest
 from django.utils import timezone
 
 from blog.tests import test_browser as blog_browser
 from blog.tests.test_browser import choose_snippet, log_in, log_out, make_user
 from sponsors.tests.factories import SponsorFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not os.path.exists(blog_browser.CHROMIUM), reason="Debian's chromium is not installed (make browser)"
-    ),
-]
+pytestmark = blog_browser.pytestmark
 
 migration_data, browser, page = blog_browser.migration_data, blog_browser.browser, blog_browser.page
 
