@@ -5,7 +5,6 @@ The track record and the overview are the documents the last refresh stored
 day, newest first, with cursor pagination.
 """
 
-import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -14,9 +13,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.filters import IsoDateFilter
-
 from . import market, reports, risk, track_record
+from .filters import RiskDayFilter
 from .models import RiskDay, Token
 
 ERROR = inline_serializer(
@@ -235,17 +233,6 @@ class RiskDaySerializer(serializers.ModelSerializer):
     class Meta:
         model = RiskDay
         fields = ["date", *risk.FIELDS]
-
-
-class RiskDayFilter(django_filters.FilterSet):
-    # As for grade history: a range that ends before it starts is a valid query that no
-    # day matches (the schema cannot state one parameter's bound by another's).
-    date_from = IsoDateFilter(field_name="date", lookup_expr="gte")
-    date_to = IsoDateFilter(field_name="date", lookup_expr="lte")
-
-    class Meta:
-        model = RiskDay
-        fields = []
 
 
 @extend_schema(

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 
 from core.filters import IsoDateFilter, StrictBooleanFilter
 
-from .models import GradeDay, Sector, Signal, Token
+from .models import GradeDay, RiskDay, Sector, Signal, Token
 
 # Public sort names -> model fields; "-" in front sorts descending. Missing values go last.
 TABLE_SORTS = {
@@ -67,12 +67,24 @@ class TokenFilter(django_filters.FilterSet):
         return queryset.filter(signal=SIGNAL_BY_NAME[value])
 
 
-class GradeHistoryFilter(django_filters.FilterSet):
+class DayRangeFilter(django_filters.FilterSet):
+    """date_from and date_to, both included, on a per-day table. A range that ends before it
+    starts is a valid query that no day matches (the schema cannot bound one parameter by
+    another)."""
+
     date_from = IsoDateFilter(field_name="date", lookup_expr="gte")
     date_to = IsoDateFilter(field_name="date", lookup_expr="lte")
 
+
+class GradeHistoryFilter(DayRangeFilter):
     class Meta:
         model = GradeDay
+        fields = []
+
+
+class RiskDayFilter(DayRangeFilter):
+    class Meta:
+        model = RiskDay
         fields = []
 
 
